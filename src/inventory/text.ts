@@ -1,0 +1,139 @@
+import { readFile } from "node:fs/promises";
+import { parse as parseTomlText, TomlError } from "smol-toml";
+import { parse as parseYamlText, YAMLParseError } from "yaml";
+import type { z } from "zod";
+import { InputError, type Position, positionAt } from "../errors.js";
+
+const utf8 = new TextDecoder("utf-8", { fatal: true });
+
+/** Decodes a file's bytes as UTF-8 text; anything else is an InputError naming the file. */
+export function decodeText(file: string, bytes: Uint8Array): string {
+  if (
+    bytes.length >= 2 &&
+    ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff))
+  ) {
+    throw new InputError(file, "file is UTF-16 encoded; expected UTF-8 text");
+  }
+  const nul = bytes.indexOf(0);
+  if (nul !== -1) {
+    throw new InputError(file, `binary content (NUL byte at offset ${nul}); expected UTF-8 text`);
+  }
+  let text: string;
+  try {
+    text = utf8.decode(bytes);
+  } catch {
+    throw new InputError(file, `not valid UTF-8 (at byte ${firstInvalidUtf8(bytes)}); expected UTF-8 text`);
+  }
+  return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+}
+
+function firstInvalidUtf8(bytes: Uint8Array): number {
+  // Binary search for the shortest prefix that fails to decode.
+  let lo = 0;
+  let hi = bytes.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    try {
+      new TextDecoder("utf-8", { fatal: true }).decode(bytes.subarray(0, mid + 1), { stream: true });
+      lo = mid + 1;
+    } catch {
+      hi = mid;
+    }
+  }
+  return lo;
+}
+
+export async function readTextFile(path: string, display: string): Promise<string> {
+  let bytes: Buffer;
+  try {
+    bytes = await readFile(path);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === "ENOENT") throw new InputError(display, "no such file");
+    if (code === "EISDIR") throw new InputError(display, "is a directory; expected a file");
+    if (code === "EACCES") throw new InputError(display, "permission denied");
+    throw new InputError(display, `cannot read: ${(e as Error).message}`);
+  }
+  return decodeText(display, bytes);
+}
+
+/** JSON.parse with the error turned into `file:line:col: message`. */
+export function parseJson(file: string, text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (e) {
+    const msg = (e as Error).message;
+    const at = /at position (\d+)/.exec(msg);
+    const lc = /\(line (\d+) column (\d+)\)/.exec(msg);
+    let position: Position | undefined = lc ? { line: Number(lc[1]), column: Number(lc[2]) } : undefined;
+    if (!position && at) position = positionAt(text, Number(at[1]));
+    if (!position && /end of JSON input/.test(msg)) position = positionAt(text, text.length);
+    const detail = msg
+      .replace(/\s*in JSON at position \d+.*$/, "")
+      .replace(/,\s*".*" is not valid JSON$/s, "")
+      .replace(/\s*\(line \d+ column \d+\)$/, "");
+    throw new InputError(file, `invalid JSON: ${detail}`, position);
+  }
+}
+
+export function parseToml(file: string, text: string): Record<string, unknown> {
+  try {
+    return parseTomlText(text) as Record<string, unknown>;
+  } catch (e) {
+    if (e instanceof TomlError) {
+      const first = e.message.split("\n")[0] ?? "syntax error";
+      const detail = first.replace(/^Invalid TOML document:\s*/, "");
+      throw new InputError(file, `invalid TOML: ${detail}`, { line: e.line, column: e.column });
+    }
+    throw new InputError(file, `invalid TOML: ${(e as Error).message}`);
+  }
+}
+
+export function parseYaml(file: string, text: string): unknown {
+  try {
+    return parseYamlText(text, { uniqueKeys: false, maxAliasCount: 10000 });
+  } catch (e) {
+    if (e instanceof YAMLParseError) {
+      const pos = e.linePos?.[0];
+      const detail = e.message.split("\n")[0]?.replace(/ at line \d+, column \d+:?$/, "") ?? "syntax error";
+      throw new InputError(
+        file,
+        `invalid YAML: ${detail}`,
+        pos ? { line: pos.line, column: pos.col } : undefined,
+      );
+    }
+    throw new InputError(file, `invalid YAML: ${(e as Error).message}`);
+  }
+}
+
+/**
+ * Validates parsed data against a zod schema; the first issue becomes an InputError that names the
+ * path inside the document (`packages["node_modules/a"].version: expected string`).
+ */
+export function validate<T extends z.ZodType>(
+  file: string,
+  schema: T,
+  data: unknown,
+  what: string,
+): z.infer<T> {
+  const result = schema.safeParse(data);
+  if (result.success) return result.data;
+  const issue = result.error.issues[0];
+  if (!issue) throw new InputError(file, `not a valid ${what}`);
+  const path = formatPath(issue.path as (string | number)[]);
+  throw new InputError(file, `not a valid ${what}: ${path ? `${path}: ` : ""}${issue.message}`);
+}
+
+export function formatPath(path: readonly (string | number | symbol)[]): string {
+  let out = "";
+  for (const p of path) {
+    if (typeof p === "number") out += `[${p}]`;
+    else if (typeof p === "string" && /^[A-Za-z_$][\w$-]*$/.test(p)) out += out ? `.${p}` : p;
+    else out += `[${JSON.stringify(String(p))}]`;
+  }
+  return out;
+}
+
+export function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === "object" && v !== null && !Array.isArray(v);
+}
