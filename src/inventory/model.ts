@@ -23,6 +23,8 @@ export interface Unpinned {
 
 /** A reference from one package to another, resolved as far as the file allows. */
 export interface DependencyRef {
+  /** Only for multi-ecosystem inputs (SBOMs); otherwise the depending package's ecosystem. */
+  ecosystem?: Ecosystem;
   name: string;
   /** Exact version when the file resolves it; null when it does not. */
   version: string | null;
@@ -46,6 +48,11 @@ export interface ExtractedPackage {
   hashes?: string[];
   /** 1-based line of the entry in the file. */
   line?: number;
+  /**
+   * Display path of the file the entry is in, when that is not the input itself (an included requirements
+   * file, a package.json inside an installed tree). Use FileInput.display / DirInput.display to make it.
+   */
+  file?: string;
   dependencies?: DependencyRef[];
   unpinned?: Unpinned;
   /** Where the package is downloaded from, when the file records it (npm `resolved`, a URL requirement). */
@@ -92,11 +99,22 @@ export interface InventoryError {
   message: string;
 }
 
+export interface InventoryFile {
+  file: string;
+  /** Id of the extractor that read it. */
+  extractor: string;
+  ecosystem: Ecosystem | "mixed";
+  /** Package entries the file holds. */
+  packages: number;
+  /** For a manifest: the lockfiles that give its dependencies' versions (it then adds only what they lack). */
+  lockedBy?: string[];
+}
+
 export interface Inventory {
   target: string[];
   components: Component[];
   /** Per input file: which extractor read it and how many packages it gave. */
-  files: { file: string; extractor: string; ecosystem: Ecosystem | "mixed"; packages: number }[];
+  files: InventoryFile[];
   errors: InventoryError[];
   warnings: InventoryError[];
 }

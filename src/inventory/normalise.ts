@@ -20,7 +20,32 @@ export function ecosystemOfPurlType(type: string): Ecosystem | undefined {
   return undefined;
 }
 
+const SAFE_NAME = /^[a-z0-9._~-]+$/;
+const SAFE_VERSION = /^[A-Za-z0-9._~+!-]+$/;
+
+/**
+ * The purl of a package. Names and versions made only of characters the purl spec leaves unencoded take a fast
+ * path (this runs once per component); anything else goes through packageurl-js. A test checks both agree.
+ */
 export function buildPurl(ecosystem: Ecosystem, name: string, version: string | null): string {
+  const lower = name.toLowerCase();
+  if (version === null || SAFE_VERSION.test(version)) {
+    const at = version === null ? "" : `@${version}`;
+    if (ecosystem === "PyPI" && SAFE_NAME.test(lower)) return `pkg:pypi/${lower.replace(/_/g, "-")}${at}`;
+    if (ecosystem === "npm") {
+      const slash = lower.indexOf("/");
+      if (slash === -1 && SAFE_NAME.test(lower)) return `pkg:npm/${lower}${at}`;
+      if (lower.startsWith("@") && slash > 1) {
+        const scope = lower.slice(1, slash);
+        const bare = lower.slice(slash + 1);
+        if (SAFE_NAME.test(scope) && SAFE_NAME.test(bare)) return `pkg:npm/%40${scope}/${bare}${at}`;
+      }
+    }
+  }
+  return buildPurlSlow(ecosystem, name, version);
+}
+
+export function buildPurlSlow(ecosystem: Ecosystem, name: string, version: string | null): string {
   let namespace: string | undefined;
   let bare = name;
   if (ecosystem === "npm" && name.startsWith("@")) {
@@ -64,7 +89,8 @@ const HEX_LENGTH: Record<string, number> = { md5: 32, sha1: 40, sha256: 64, sha3
  */
 export function normaliseHashes(recorded: string): string[] {
   const out: string[] = [];
-  for (const part of recorded.trim().split(/\s+/)) {
+  const parts = /\s/.test(recorded) ? recorded.trim().split(/\s+/) : [recorded];
+  for (const part of parts) {
     if (!part) continue;
     const m = /^(md5|sha1|sha256|sha384|sha512)([-:=])(.+)$/i.exec(part);
     if (!m) {
@@ -78,7 +104,8 @@ export function normaliseHashes(recorded: string): string[] {
       out.push(`${alg}:${value.toLowerCase()}`);
       continue;
     }
-    const bytes = Buffer.from(value.replace(/-/g, "+").replace(/_/g, "/"), "base64");
+    // Node's base64 decoder reads the URL-safe alphabet (wheel RECORD files) as well.
+    const bytes = Buffer.from(value, "base64");
     if (bytes.length * 2 === want) out.push(`${alg}:${bytes.toString("hex")}`);
     else out.push(part);
   }

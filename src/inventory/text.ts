@@ -22,25 +22,41 @@ export function decodeText(file: string, bytes: Uint8Array): string {
   try {
     text = utf8.decode(bytes);
   } catch {
-    throw new InputError(file, `not valid UTF-8 (at byte ${firstInvalidUtf8(bytes)}); expected UTF-8 text`);
+    const at = firstInvalidUtf8(bytes);
+    let line = 1;
+    for (let i = 0; i < at; i++) if (bytes[i] === 10) line++;
+    throw new InputError(file, `not valid UTF-8 (byte ${at}); expected UTF-8 text`, { line });
   }
   return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
 }
 
+/** Offset of the first byte that does not start a well-formed UTF-8 sequence (RFC 3629). */
 function firstInvalidUtf8(bytes: Uint8Array): number {
-  // Binary search for the shortest prefix that fails to decode.
-  let lo = 0;
-  let hi = bytes.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    try {
-      new TextDecoder("utf-8", { fatal: true }).decode(bytes.subarray(0, mid + 1), { stream: true });
-      lo = mid + 1;
-    } catch {
-      hi = mid;
+  const n = bytes.length;
+  for (let i = 0; i < n; ) {
+    const b = bytes[i]!;
+    let len: number;
+    if (b < 0x80) len = 1;
+    else if (b >= 0xc2 && b <= 0xdf) len = 2;
+    else if (b >= 0xe0 && b <= 0xef) len = 3;
+    else if (b >= 0xf0 && b <= 0xf4) len = 4;
+    else return i;
+    if (len === 1) {
+      i++;
+      continue;
     }
+    if (i + len > n) return i;
+    let cp = b & (0xff >> (len + 1));
+    for (let k = 1; k < len; k++) {
+      const c = bytes[i + k]!;
+      if ((c & 0xc0) !== 0x80) return i;
+      cp = (cp << 6) | (c & 0x3f);
+    }
+    const min = len === 2 ? 0x80 : len === 3 ? 0x800 : 0x10000;
+    if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) return i;
+    i += len;
   }
-  return lo;
+  return n;
 }
 
 export async function readTextFile(path: string, display: string): Promise<string> {

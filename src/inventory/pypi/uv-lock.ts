@@ -1,11 +1,250 @@
-import type { FileExtractor } from "../extractor.js";
+/**
+ * uv.lock (`version = 1`, any revision): every `[[package]]` uv locked. The project's own packages (editable or
+ * virtual sources, `[manifest] members`) are the roots: not components, but what they depend on is direct.
+ * Reference: astral-sh/uv crates/uv-resolver/src/lock/mod.rs (`PackageWire`, `SourceWire`, `DependencyWire`).
+ */
+import { z } from "zod";
+import { InputError } from "../../errors.js";
+import type { FileExtractor, FileInput } from "../extractor.js";
+import type { DependencyRef, ExtractedPackage, ExtractResult, Scope, Unpinned } from "../model.js";
+import { SCOPES } from "../model.js";
+import { normalisePypiName } from "../normalise.js";
+import { parseToml } from "../text.js";
+import { entryLines, keyLine, relativeDir, validateEntries } from "./toml-lines.js";
 
-// Placeholder: replaced by the real extractor.
+const Source = z.object({
+  registry: z.string().optional(),
+  git: z.string().optional(),
+  url: z.string().optional(),
+  path: z.string().optional(),
+  directory: z.string().optional(),
+  editable: z.string().optional(),
+  virtual: z.string().optional(),
+  subdirectory: z.string().optional(),
+});
+type Source = z.infer<typeof Source>;
+
+const Dependency = z.object({
+  name: z.string().min(1),
+  version: z.string().optional(),
+  source: Source.optional(),
+  marker: z.string().optional(),
+  extra: z.array(z.string()).optional(),
+});
+type Dependency = z.infer<typeof Dependency>;
+
+const Artifact = z.object({
+  url: z.string().optional(),
+  path: z.string().optional(),
+  filename: z.string().optional(),
+  hash: z.string().optional(),
+});
+
+const Package = z.object({
+  name: z.string().min(1),
+  // Omitted for source trees with a dynamic version (uv ≥ 0.5.x).
+  version: z.string().optional(),
+  source: Source.optional(),
+  dependencies: z.array(Dependency).optional(),
+  "optional-dependencies": z.record(z.string(), z.array(Dependency)).optional(),
+  "dev-dependencies": z.record(z.string(), z.array(Dependency)).optional(),
+  sdist: Artifact.optional(),
+  wheels: z.array(Artifact).optional(),
+});
+type Package = z.infer<typeof Package>;
+
+/** A requirement as `[manifest]` records it: what a workspace without a root project asks for. */
+const Requirement = z.object({ name: z.string().min(1) });
+
+const Lock = z.object({
+  version: z.number(),
+  revision: z.number().optional(),
+  manifest: z
+    .object({
+      members: z.array(z.string()).optional(),
+      requirements: z.array(Requirement).optional(),
+      "dependency-groups": z.record(z.string(), z.array(Requirement)).optional(),
+    })
+    .optional(),
+  package: z.array(Package).optional(),
+});
+
+const WHAT = "uv.lock";
+const PYPI = /^https?:\/\/pypi\.org\/simple\/?$/;
+
 export const uvLockExtractor: FileExtractor = {
   id: "uv-lock",
   ecosystem: "PyPI",
   kind: "lockfile",
-  description: "",
-  matchFile: () => false,
-  extract: () => ({ packages: [] }),
+  description: "uv lockfile (uv.lock, version 1)",
+  matchFile: (baseName) => baseName === "uv.lock",
+  extract,
 };
+
+function extract(input: FileInput): ExtractResult {
+  const { file, text } = input;
+  const data = parseToml(file, text);
+  if (data.version === undefined) {
+    if (Array.isArray(data.distribution)) {
+      throw new InputError(
+        file,
+        "uv.lock from a uv before 0.3 ([[distribution]] tables) is not supported: re-lock with a current uv",
+      );
+    }
+    throw new InputError(file, "not a uv.lock: no top-level `version` (expected version = 1)");
+  }
+  if (data.version !== 1) {
+    const line = keyLine(text, "version");
+    throw new InputError(
+      file,
+      `unsupported uv.lock version ${JSON.stringify(data.version)} (expected 1)`,
+      line ? { line } : undefined,
+    );
+  }
+  const count = Array.isArray(data.package) ? data.package.length : 0;
+  const lines = entryLines(text, "package", count);
+  const lock = validateEntries(file, Lock, data, WHAT, "package", lines);
+  const packages = lock.package ?? [];
+
+  const byName = new Map<string, Package[]>();
+  for (const p of packages) {
+    const key = normalisePypiName(p.name);
+    const list = byName.get(key);
+    if (list) list.push(p);
+    else byName.set(key, [p]);
+  }
+
+  const members = new Set((lock.manifest?.members ?? []).map(normalisePypiName));
+  const isRoot = (p: Package): boolean =>
+    p.source?.editable !== undefined ||
+    p.source?.virtual !== undefined ||
+    members.has(normalisePypiName(p.name));
+  const roots = new Set(packages.filter(isRoot));
+
+  /** The locked packages a dependency entry names: by name, narrowed by version and source when given. */
+  const resolve = (d: { name: string; version?: string; source?: Source }): Package[] => {
+    let candidates = byName.get(normalisePypiName(d.name)) ?? [];
+    if (candidates.length > 1 && d.version !== undefined) {
+      candidates = candidates.filter((c) => c.version === d.version);
+    }
+    if (candidates.length > 1 && d.source) {
+      const want = sourceKey(d.source);
+      const same = candidates.filter((c) => sourceKey(c.source) === want);
+      if (same.length) candidates = same;
+    }
+    return candidates;
+  };
+
+  // What the roots depend on is direct, scoped by how they depend on it.
+  const directScopes = new Map<Package, Set<Scope>>();
+  const mark = (d: { name: string; version?: string; source?: Source }, scope: Scope): void => {
+    for (const target of resolve(d)) {
+      if (roots.has(target)) continue;
+      const set = directScopes.get(target);
+      if (set) set.add(scope);
+      else directScopes.set(target, new Set([scope]));
+    }
+  };
+  for (const root of roots) {
+    for (const d of root.dependencies ?? []) mark(d, "prod");
+    for (const list of Object.values(root["optional-dependencies"] ?? {}))
+      for (const d of list) mark(d, "optional");
+    for (const list of Object.values(root["dev-dependencies"] ?? {})) for (const d of list) mark(d, "dev");
+  }
+  // A workspace without a root project records its requirements in the manifest.
+  for (const r of lock.manifest?.requirements ?? []) mark(r, "prod");
+  for (const list of Object.values(lock.manifest?.["dependency-groups"] ?? {}))
+    for (const r of list) mark(r, "dev");
+  const rootsKnown = roots.size > 0 || directScopes.size > 0;
+
+  const out: ExtractedPackage[] = [];
+  const workspaceMembers = new Set<string>();
+  packages.forEach((p, index) => {
+    if (roots.has(p)) {
+      const dir = p.source?.editable ?? p.source?.virtual ?? p.source?.directory;
+      if (dir !== undefined && relativeDir(dir) !== ".") workspaceMembers.add(relativeDir(dir));
+      return;
+    }
+    const pkg: ExtractedPackage = { name: p.name, version: p.version ?? null };
+    const line = lines[index];
+    if (line) pkg.line = line;
+    const scopes = directScopes.get(p);
+    if (scopes) {
+      pkg.direct = true;
+      pkg.scopes = SCOPES.filter((s) => scopes.has(s));
+    } else if (rootsKnown) pkg.direct = false;
+    const hashes: string[] = [];
+    if (p.sdist?.hash) hashes.push(p.sdist.hash);
+    for (const w of p.wheels ?? []) if (w.hash) hashes.push(w.hash);
+    if (hashes.length) pkg.hashes = hashes;
+    const deps = edges(p, resolve, roots);
+    if (deps.length) pkg.dependencies = deps;
+    sourceOf(p, pkg);
+    out.push(pkg);
+  });
+  const result: ExtractResult = { packages: out };
+  if (workspaceMembers.size) result.workspaceMembers = [...workspaceMembers].sort();
+  return result;
+}
+
+/** A package's edges: its dependencies and the dependencies of its extras (uv locks only extras in use). */
+function edges(p: Package, resolve: (d: Dependency) => Package[], roots: Set<Package>): DependencyRef[] {
+  const out: DependencyRef[] = [];
+  const seen = new Set<Package>();
+  const add = (d: Dependency): void => {
+    for (const t of resolve(d)) {
+      if (seen.has(t) || t === p || roots.has(t)) continue;
+      seen.add(t);
+      out.push({ name: d.name, version: t.version ?? null });
+    }
+  };
+  for (const d of p.dependencies ?? []) add(d);
+  for (const list of Object.values(p["optional-dependencies"] ?? {})) for (const d of list) add(d);
+  return out;
+}
+
+function sourceKey(s: Source | undefined): string {
+  if (!s) return "";
+  for (const k of ["registry", "git", "url", "path", "directory", "editable", "virtual"] as const) {
+    if (s[k] !== undefined) return `${k}\u0000${s[k]}`;
+  }
+  return "";
+}
+
+/** `source = {…}`: a registry release, or where a package that is not one comes from. */
+function sourceOf(p: Package, pkg: ExtractedPackage): void {
+  const s = p.source;
+  if (!s) return;
+  let unpinned: Unpinned | undefined;
+  if (s.git !== undefined) unpinned = { kind: "vcs", spec: gitSpec(s.git, s.subdirectory) };
+  else if (s.url !== undefined) {
+    unpinned = { kind: "url", spec: s.url };
+    pkg.resolved = s.url;
+  } else if (s.path !== undefined) unpinned = { kind: "path", spec: s.path };
+  else if (s.directory !== undefined) unpinned = { kind: "path", spec: s.directory };
+  else if (s.registry !== undefined && !PYPI.test(s.registry)) pkg.resolved = s.registry; // another index
+  if (unpinned) pkg.unpinned = unpinned;
+}
+
+/**
+ * uv writes a git source as `https://host/repo?rev=main&subdirectory=x#<commit>`; this gives pip's form,
+ * `git+https://host/repo@<commit>#subdirectory=x`.
+ */
+function gitSpec(git: string, subdirectory?: string): string {
+  const hash = git.indexOf("#");
+  const commit = hash === -1 ? "" : git.slice(hash + 1);
+  let base = hash === -1 ? git : git.slice(0, hash);
+  let ref = "";
+  let subdir = subdirectory;
+  const q = base.indexOf("?");
+  if (q !== -1) {
+    const params = new URLSearchParams(base.slice(q + 1));
+    ref = params.get("rev") ?? params.get("tag") ?? params.get("branch") ?? "";
+    subdir ??= params.get("subdirectory") ?? undefined;
+    base = base.slice(0, q);
+  }
+  const at = commit || ref;
+  let spec = `${base.startsWith("git+") ? "" : "git+"}${base}${at ? `@${at}` : ""}`;
+  if (subdir) spec += `#subdirectory=${subdir}`;
+  return spec;
+}

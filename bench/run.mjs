@@ -1,0 +1,92 @@
+// npm run bench: times `depwarden inventory` on generated 10,000-package lockfiles against the bare cost of
+// reading and parsing the same file, and measures peak memory; writes bench/RESULTS.md.
+import { execFileSync } from "node:child_process";
+import { mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { cpus, totalmem } from "node:os";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { packageLockV3, poetryLock } from "./generate.mjs";
+
+const here = dirname(fileURLToPath(import.meta.url));
+const out = join(here, "out");
+const COUNT = 10_000;
+const RUNS = 7;
+
+function run(args) {
+  return JSON.parse(
+    execFileSync(process.execPath, ["--expose-gc", join(here, "measure.mjs"), ...args], { encoding: "utf8" }),
+  );
+}
+
+const cases = [
+  {
+    label: "package-lock.json v3",
+    dir: "npm",
+    file: "package-lock.json",
+    make: () => packageLockV3(COUNT),
+    parser: "json",
+  },
+  {
+    label: "poetry.lock 2.1",
+    dir: "poetry",
+    file: "poetry.lock",
+    make: () => poetryLock(COUNT),
+    parser: "toml",
+  },
+];
+
+const rows = [];
+for (const c of cases) {
+  mkdirSync(join(out, c.dir), { recursive: true });
+  const path = join(out, c.dir, c.file);
+  writeFileSync(path, c.make());
+  const size = statSync(path).size;
+  const bare = run(["bare", c.parser, path, String(RUNS)]);
+  const inv = run(["inventory", "-", path, String(RUNS)]);
+  const mem = run(["memory", "-", path, "1"]);
+  const cli = run(["cli", "-", path, "3"]);
+  rows.push({ ...c, size, bare, inv, mem, cli });
+  process.stderr.write(
+    `${c.label}: bare ${bare.median.toFixed(1)} ms, inventory ${inv.median.toFixed(1)} ms\n`,
+  );
+}
+
+const mb = (n) => (n / 1024 / 1024).toFixed(1);
+const cpu = cpus()[0]?.model ?? "unknown CPU";
+const lines = [
+  "# Benchmark results",
+  "",
+  "Written by `npm run bench` (bench/run.mjs). Each figure is the median of the runs shown, in one Node process",
+  "per measurement; `inventory` is `buildInventory()` on the file (read, decode, parse, validate, extract, merge)",
+  "and `bare` is `readFileSync` + the parser alone (`JSON.parse`, smol-toml `parse`). The CLI time is a whole",
+  "`depwarden inventory FILE --format json` process, Node start-up included.",
+  "",
+  `- date: ${new Date().toISOString().slice(0, 10)}`,
+  `- machine: ${cpu}, ${cpus().length} cores, ${(totalmem() / 2 ** 30).toFixed(0)} GiB; Node ${process.version}; ${process.platform}`,
+  "",
+  "## Inventory of 10,000-package lockfiles",
+  "",
+  "| file | size | bare parse | inventory | ratio | CLI wall time | peak memory above baseline | memory / file size |",
+  "|---|---|---|---|---|---|---|---|",
+  ...rows.map(
+    (r) =>
+      `| ${r.label} | ${mb(r.size)} MB | ${r.bare.median.toFixed(1)} ms | ${r.inv.median.toFixed(1)} ms | ` +
+      `${(r.inv.median / r.bare.median).toFixed(2)}x | ${r.cli.median.toFixed(0)} ms | ${mb(r.mem.peak)} MB | ` +
+      `${(r.mem.peak / r.size).toFixed(1)}x |`,
+  ),
+  "",
+  "Aim (issue 2): inventory under 3x the bare parse; peak memory under 10x the file size.",
+  "Peak memory is the growth of the process's peak resident set over a baseline taken after loading the modules.",
+  "",
+];
+const resultsPath = join(here, "RESULTS.md");
+let previous = "";
+try {
+  previous = readFileSync(resultsPath, "utf8");
+} catch {}
+// Keep sections other benches wrote (headed "## …" after ours) in place.
+const keep = previous
+  .split(/\n(?=## )/)
+  .filter((s) => s.startsWith("## ") && !s.startsWith("## Inventory of 10,000"));
+writeFileSync(resultsPath, [lines.join("\n"), ...keep].join("\n").replace(/\n*$/, "\n"));
+process.stderr.write(`wrote ${resultsPath}\n`);

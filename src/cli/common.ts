@@ -1,0 +1,69 @@
+/** Options and plumbing shared by the commands: flag parsing only, no logic. */
+import { type Command, Option } from "commander";
+import { UsageError } from "../errors.js";
+import type { InventoryOptions } from "../inventory/inventory.js";
+import { writeFileAtomic } from "../io.js";
+
+export interface GlobalOptions {
+  quiet?: boolean;
+  debug?: boolean;
+}
+
+export interface InputFlags {
+  purls?: string[];
+  sbom?: string[];
+  installed?: boolean;
+  exclude?: string[];
+  gitignore?: boolean;
+}
+
+const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
+
+/** The input flags every command that reads an inventory takes. */
+export function addInputOptions(cmd: Command): Command {
+  return cmd
+    .option("--purls <file>", "read a plain list of purls, one a line (repeatable)", collect)
+    .option("--sbom <file>", "read a CycloneDX or SPDX JSON SBOM, whatever its name (repeatable)", collect)
+    .option("--installed", "also read installed trees found in directories (node_modules, virtualenvs)")
+    .option("--exclude <pattern>", "skip paths matching this gitignore-style pattern (repeatable)", collect)
+    .option("--no-gitignore", "do not honour .gitignore files");
+}
+
+export function inventoryOptions(flags: InputFlags, global: GlobalOptions): InventoryOptions {
+  return {
+    purls: flags.purls,
+    sboms: flags.sbom,
+    includeInstalled: flags.installed,
+    exclude: flags.exclude,
+    gitignore: flags.gitignore,
+    onInternalError: (file, e) => {
+      if (global.debug) process.stderr.write(`depwarden: ${file}: ${(e as Error)?.stack ?? e}\n`);
+    },
+  };
+}
+
+export function formatOption(choices: string[], fallback: string): Option {
+  return new Option("-f, --format <format>", "output format").choices(choices).default(fallback);
+}
+
+/** Paths to read: the arguments, or the current directory when there are none and no other input. */
+export function pathsOrCwd(paths: string[], flags: InputFlags): string[] {
+  if (paths.length) return paths;
+  return flags.purls?.length || flags.sbom?.length ? [] : ["."];
+}
+
+export async function emit(text: string, output: string | undefined): Promise<void> {
+  if (output) await writeFileAtomic(output, text);
+  else
+    await new Promise<void>((resolve, reject) =>
+      process.stdout.write(text, (e) => (e ? reject(e) : resolve())),
+    );
+}
+
+export function warn(global: GlobalOptions, message: string): void {
+  if (!global.quiet) process.stderr.write(`depwarden: ${message}\n`);
+}
+
+export function assertNever(value: never, what: string): never {
+  throw new UsageError(`unknown ${what}: ${String(value)}`);
+}

@@ -1,0 +1,158 @@
+/**
+ * Finds the inputs under the paths the user gave: files an extractor knows by name, and installed trees
+ * (node_modules, site-packages) when asked. Honours .gitignore files (each applies below its directory) and
+ * `--exclude` patterns (gitignore syntax, relative to the scan root).
+ */
+import type { Dirent } from "node:fs";
+import { lstat, readdir, readFile, stat } from "node:fs/promises";
+import { basename, join, relative, sep } from "node:path";
+import ignore, { type Ignore } from "ignore";
+import { InputError } from "../errors.js";
+import type { DirExtractor, FileExtractor } from "./extractor.js";
+import { DIR_EXTRACTORS, FILE_EXTRACTORS } from "./extractors.js";
+
+export interface DiscoverOptions {
+  /** Also read installed trees found in the walk (node_modules, virtual environments' site-packages). */
+  includeInstalled?: boolean;
+  /** gitignore-syntax patterns, relative to each root. */
+  exclude?: string[];
+  /** Honour .gitignore files (default true). */
+  gitignore?: boolean;
+}
+
+export type Input =
+  | { type: "file"; path: string; extractor: FileExtractor }
+  | { type: "dir"; path: string; extractor: DirExtractor };
+
+/** Directory names never descended into: VCS data and caches that hold no project manifests. */
+const SKIP_DIRS = new Set([
+  ".git",
+  ".hg",
+  ".svn",
+  "__pycache__",
+  ".mypy_cache",
+  ".pytest_cache",
+  ".ruff_cache",
+]);
+const INSTALLED_DIRS = new Set(["node_modules", "site-packages", "dist-packages"]);
+/** Bound on the walk so a mistaken `depwarden inventory /` ends. */
+const MAX_ENTRIES = 500_000;
+
+export function fileExtractorFor(path: string): FileExtractor | undefined {
+  const name = basename(path);
+  return FILE_EXTRACTORS.find((e) => e.matchFile(name, path));
+}
+
+export function dirExtractorFor(path: string): DirExtractor | undefined {
+  const name = basename(path);
+  return DIR_EXTRACTORS.find((e) => e.matchDir(name, path));
+}
+
+interface IgnoreLayer {
+  dir: string;
+  rules: Ignore;
+}
+
+/** Finds the inputs under one path the user gave (a file or a directory). */
+export async function discover(
+  root: string,
+  display: string,
+  options: DiscoverOptions = {},
+): Promise<Input[]> {
+  let st: Awaited<ReturnType<typeof stat>>;
+  try {
+    st = await stat(root);
+  } catch {
+    throw new InputError(display, "no such file or directory");
+  }
+  if (st.isFile()) {
+    const extractor = fileExtractorFor(root);
+    if (!extractor) {
+      throw new InputError(
+        display,
+        "not a file depwarden knows; expected a lockfile, manifest or SBOM (see `depwarden inventory --help`), or use --purls / --sbom",
+      );
+    }
+    return [{ type: "file", path: root, extractor }];
+  }
+  if (!st.isDirectory()) throw new InputError(display, "not a regular file or directory");
+  const asInstalled = dirExtractorFor(root);
+  if (asInstalled) return [{ type: "dir", path: root, extractor: asInstalled }];
+
+  // A virtual environment named explicitly is read as installed software.
+  if (!options.includeInstalled && (await isFile(join(root, "pyvenv.cfg"), false))) {
+    options = { ...options, includeInstalled: true };
+  }
+  const inputs: Input[] = [];
+  const layers: IgnoreLayer[] = [];
+  if (options.exclude?.length) layers.push({ dir: root, rules: ignore().add(options.exclude) });
+  let seen = 0;
+
+  const ignored = (path: string, isDir: boolean): boolean => {
+    for (const layer of layers) {
+      const rel = relative(layer.dir, path).split(sep).join("/");
+      if (!rel || rel.startsWith("..")) continue;
+      if (layer.rules.ignores(isDir ? `${rel}/` : rel)) return true;
+    }
+    return false;
+  };
+
+  const walk = async (dir: string): Promise<void> => {
+    let entries: Dirent[];
+    try {
+      entries = await readdir(dir, { withFileTypes: true });
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      if (dir === root) throw new InputError(display, `cannot read directory (${code ?? "error"})`);
+      return; // unreadable subdirectory: nothing we can inventory there
+    }
+    entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    let pushed = false;
+    if (options.gitignore !== false && entries.some((e) => e.name === ".gitignore" && e.isFile())) {
+      try {
+        const text = await readFile(join(dir, ".gitignore"), "utf8");
+        layers.push({ dir, rules: ignore().add(text) });
+        pushed = true;
+      } catch {
+        // an unreadable .gitignore ignores nothing
+      }
+    }
+    const isVenv = entries.some((e) => e.name === "pyvenv.cfg" && e.isFile());
+    for (const entry of entries) {
+      if (++seen > MAX_ENTRIES) {
+        throw new InputError(
+          display,
+          `more than ${MAX_ENTRIES} entries; name a smaller directory or use --exclude`,
+        );
+      }
+      const path = join(dir, entry.name);
+      if (entry.isDirectory()) {
+        if (SKIP_DIRS.has(entry.name)) continue;
+        if (ignored(path, true)) continue;
+        if (INSTALLED_DIRS.has(entry.name) || isVenv) {
+          if (!options.includeInstalled) continue;
+          const extractor = dirExtractorFor(path);
+          if (extractor) {
+            inputs.push({ type: "dir", path, extractor });
+            continue;
+          }
+        }
+        await walk(path);
+      } else if (entry.isFile() || (entry.isSymbolicLink() && (await isFile(path, true)))) {
+        const extractor = fileExtractorFor(path);
+        if (extractor && !ignored(path, false)) inputs.push({ type: "file", path, extractor });
+      }
+    }
+    if (pushed) layers.pop();
+  };
+  await walk(root);
+  return inputs;
+}
+
+async function isFile(path: string, viaLink: boolean): Promise<boolean> {
+  try {
+    return (await stat(path)).isFile() && (!viaLink || (await lstat(path)).isSymbolicLink());
+  } catch {
+    return false;
+  }
+}
