@@ -1,8 +1,6 @@
 import { basename, resolve } from "node:path";
 import type { Command } from "commander";
 import { buildInventory } from "../inventory/inventory.js";
-import { toCycloneDxJson } from "../report/cyclonedx.js";
-import { toSpdxJson } from "../report/spdx.js";
 import { TOOL_VERSION } from "../version.js";
 import {
   addInputOptions,
@@ -51,7 +49,11 @@ export function registerSbom(program: Command, global: () => GlobalOptions, setE
       projectName: flags.name ?? basename(resolve(targets[0] ?? ".")),
       timestamp: flags.timestamp ? new Date() : undefined,
     };
-    const text = flags.format === "spdx-json" ? toSpdxJson(inv, options) : toCycloneDxJson(inv, options);
+    // The writers (the CycloneDX library above all) load only when an SBOM is written: start-up stays quick.
+    const text =
+      flags.format === "spdx-json"
+        ? (await import("../report/spdx.js")).toSpdxJson(inv, options)
+        : (await import("../report/cyclonedx.js")).toCycloneDxJson(inv, options);
     await emit(text.endsWith("\n") ? text : `${text}\n`, flags.output);
     setExit(0);
   });

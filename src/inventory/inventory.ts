@@ -380,7 +380,7 @@ function merge(results: FileResult[]): { components: Component[]; lockedBy: Map<
 
   // Merge by purl across files. Most purls come from one entry: build those without intermediate sets.
   const byPurl = new Map<string, Component>();
-  const depsOf = new Map<Component, Set<string>>();
+  const componentOf = new Map<Local, Component>();
   for (const list of locals.values()) {
     for (const c of list) {
       const scopes: Scope[] = c.scopes?.length ? [...c.scopes] : ["prod"];
@@ -412,18 +412,31 @@ function merge(results: FileResult[]): { components: Component[]; lockedBy: Map<
         comp.markers ??= c.markers;
         if (c.extras) comp.extras = union(comp.extras ?? [], c.extras);
       }
-      const out = edges.get(c);
-      if (out?.length) {
-        const deps = depsOf.get(comp) ?? new Set<string>();
+      componentOf.set(c, comp);
+    }
+  }
+  // Edges between components (objects, not purl strings, until the end: this loop sees every edge).
+  const depsOf = new Map<Component, Set<Component>>();
+  for (const [c, targets] of edges) {
+    const comp = componentOf.get(c)!;
+    let deps = depsOf.get(comp);
+    for (const e of targets) {
+      const target = componentOf.get(e)!;
+      if (target === comp) continue;
+      if (!deps) {
+        deps = new Set();
         depsOf.set(comp, deps);
-        for (const e of out) if (e.purl !== comp.purl) deps.add(e.purl);
       }
+      deps.add(target);
     }
   }
   const out = [...byPurl.values()];
   for (const comp of out) {
     const deps = depsOf.get(comp);
-    if (deps) comp.dependencies = [...deps].sort(cmp);
+    if (deps) {
+      comp.dependencies = Array.from(deps, (d) => d.purl);
+      if (comp.dependencies.length > 1) comp.dependencies.sort(cmp);
+    }
     if (comp.scopes.length > 1) comp.scopes = SCOPES.filter((s) => comp.scopes.includes(s));
     if (comp.hashes.length > 1) comp.hashes.sort(cmp);
     if (comp.sources.length > 1) {
@@ -433,7 +446,9 @@ function merge(results: FileResult[]): { components: Component[]; lockedBy: Map<
       );
     }
   }
-  return { components: out.sort((a, b) => cmp(a.purl, b.purl)), lockedBy };
+  // The default sort compares UTF-16 code units, as cmp() does, without a callback per comparison.
+  const components = [...byPurl.keys()].sort().map((purl) => byPurl.get(purl)!);
+  return { components, lockedBy };
 }
 
 function union<T>(a: readonly T[], b: readonly T[]): T[] {

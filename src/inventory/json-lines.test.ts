@@ -39,3 +39,13 @@ describe("jsonObjectLines", () => {
     expect(lines.get("")).toBe(1);
   });
 });
+
+describe("jsonObjectLines with maxDepth", () => {
+  it("records objects down to that depth only", () => {
+    const text = '{\n "packages": {\n  "a": {\n   "deps": {"x": {}}\n  },\n  "b\\u0041": {}\n }\n}';
+    const lines = jsonObjectLines(text, 2);
+    expect([...lines.keys()]).toEqual(["", "packages", jsonPath("packages", "a"), jsonPath("packages", "bA")]);
+    expect(lines.get(jsonPath("packages", "bA"))).toBe(6);
+    expect(jsonObjectLines(text).get(jsonPath("packages", "a", "deps", "x"))).toBe(4);
+  });
+});

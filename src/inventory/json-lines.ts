@@ -14,7 +14,11 @@ interface Frame {
   index: number;
 }
 
-export function jsonObjectLines(text: string): JsonLines {
+/**
+ * `maxDepth` bounds the depth of the objects recorded (the root is depth 0, `packages` 1, its entries 2): a
+ * reader that needs only the entries' lines passes 2 and saves the paths of everything below them.
+ */
+export function jsonObjectLines(text: string, maxDepth = Number.POSITIVE_INFINITY): JsonLines {
   const lines: JsonLines = new Map();
   const stack: Frame[] = [];
   let line = 1;
@@ -28,13 +32,11 @@ export function jsonObjectLines(text: string): JsonLines {
     } else if (c === 34) {
       // a string: find its end, then see whether it is a key
       let j = i + 1;
-      let escaped = false;
       for (;;) {
         const q = text.indexOf('"', j);
         if (q === -1) return lines; // unterminated; JSON.parse reports it
         let bs = 0;
         for (let k = q - 1; k > i && text.charCodeAt(k) === 92; k--) bs++;
-        if (bs > 0) escaped = true;
         if (bs % 2 === 0) {
           j = q;
           break;
@@ -42,7 +44,7 @@ export function jsonObjectLines(text: string): JsonLines {
         j = q + 1;
       }
       const top = stack[stack.length - 1];
-      if (top && !top.array) {
+      if (top && !top.array && stack.length <= maxDepth) {
         let k = j + 1;
         while (k < n) {
           const d = text.charCodeAt(k);
@@ -53,12 +55,16 @@ export function jsonObjectLines(text: string): JsonLines {
         }
         if (text.charCodeAt(k) === 58) {
           const raw = text.slice(i + 1, j);
-          pendingKey = escaped ? (JSON.parse(`"${raw}"`) as string) : raw;
+          pendingKey = raw.includes("\\") ? (JSON.parse(`"${raw}"`) as string) : raw;
           pendingKeyLine = line;
         }
       }
       i = j;
     } else if (c === 123 || c === 91) {
+      if (stack.length > maxDepth) {
+        stack.push({ path: "", array: c === 91, index: 0 });
+        continue;
+      }
       const top = stack[stack.length - 1];
       let path: string;
       let at = line;

@@ -222,3 +222,14 @@ describe("bad input", () => {
     );
   });
 });
+
+describe("self-reference", () => {
+  it("a package depending on itself (file:.) is first party, not a component", async () => {
+    const r = await extractText(
+      packageJsonExtractor,
+      "package.json",
+      JSON.stringify({ name: "tool", devDependencies: { tool: "file:.", vitest: "^4.0.0" } }),
+    );
+    expect(r.packages.map((p) => p.name)).toEqual(["vitest"]);
+  });
+});

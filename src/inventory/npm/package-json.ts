@@ -80,6 +80,8 @@ export async function extractPackageJson(input: FileInput): Promise<ExtractResul
 
   const globs = manifest.workspaces == null ? undefined : workspaceGlobs(manifest.workspaces);
   const firstParty = await workspaceNames(input, globs);
+  // a package may depend on itself (`"me": "file:."`, so that `npx me` runs the local build): first party too
+  if (typeof manifest.name === "string") firstParty.add(manifest.name);
 
   interface Declared {
     name: string;

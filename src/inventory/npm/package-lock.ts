@@ -42,12 +42,14 @@ class Checker {
   constructor(
     readonly file: string,
     readonly lines: JsonLines,
+    /** All objects' lines, when `lines` stops at the entries: computed only to place an error. */
+    readonly allLines: () => JsonLines = () => lines,
   ) {}
 
   fail(path: Path, message: string): never {
+    const lines = this.allLines();
     let line: number | undefined;
-    for (let n = path.length; n > 0 && line === undefined; n--)
-      line = this.lines.get(jsonPath(...path.slice(0, n)));
+    for (let n = path.length; n > 0 && line === undefined; n--) line = lines.get(jsonPath(...path.slice(0, n)));
     throw new InputError(
       this.file,
       `not a valid package-lock: ${formatPath(path)}: ${message}`,
@@ -160,8 +162,9 @@ export function extractPackageLock(file: string, text: string): ExtractResult {
       at >= 0 ? { line: positionAt(text, at).line } : undefined,
     );
   }
-  const lines = jsonObjectLines(text);
-  const check: Checker = new Checker(file, lines);
+  // v2/v3 need the lines of the `packages` entries only; v1 nests entries at any depth
+  const lines = jsonObjectLines(text, isRecord(data.packages) ? 2 : undefined);
+  const check: Checker = new Checker(file, lines, () => jsonObjectLines(text));
   const warnings: string[] = [];
   if (version > 3) {
     warnings.push(`lockfileVersion ${version} is newer than the versions this reader knows (1-3); read as 3`);
