@@ -101,11 +101,21 @@ describe("depwarden CLI", () => {
     const doc = JSON.parse(r.stdout);
     expect(doc.components.map((c: { purl: string }) => c.purl)).toEqual(["pkg:npm/ms@2.1.3"]);
     expect(doc.errors).toHaveLength(1);
-    expect(doc.errors[0].file).toBe("broken/poetry.lock");
+    expect(doc.errors[0]).toMatchObject({ file: "broken/poetry.lock", line: 3 });
+    expect(doc.errors[0].message).toMatch(/^3:\d+: invalid TOML/);
     expect(r.stderr).toMatch(/^depwarden: broken\/poetry\.lock: 3:\d+: invalid TOML: .*\n$/);
     expect(r.stderr).not.toMatch(/\n\s+at /);
     // nothing was written into the scanned directory
     expect(readdirSync(root).sort()).toEqual(["broken", "ok"]);
+  });
+
+  it("--quiet keeps warnings off stderr and leaves the output as it is", () => {
+    const root = tmpTree({ "requirements.txt": "./vendored/pkg\n" });
+    const loud = run(["inventory", "requirements.txt"], root);
+    expect(loud.stderr).toMatch(/^depwarden: warning: requirements\.txt: 1: cannot tell the package name/);
+    const quiet = run(["--quiet", "inventory", "requirements.txt"], root);
+    expect(quiet).toMatchObject({ code: 0, stderr: "" });
+    expect(quiet.stdout).toBe(loud.stdout);
   });
 
   it("--output writes the file and nothing to stdout", () => {

@@ -62,6 +62,10 @@ interface Local {
   extras?: string[];
   purl: string;
   file: FileResult;
+  /** Resolved edges (set by merge). */
+  out?: Local[];
+  /** The merged component it became (set by merge). */
+  component?: Component;
 }
 
 export async function buildInventory(paths: string[], options: InventoryOptions = {}): Promise<Inventory> {
@@ -75,8 +79,14 @@ export async function buildInventory(paths: string[], options: InventoryOptions 
   const warnings: InventoryError[] = [];
   const record = (file: string, e: unknown): void => {
     if (e instanceof InputError) {
-      const at = e.position ? `${e.position.line}${e.position.column ? `:${e.position.column}` : ""}: ` : "";
-      errors.push({ file: e.file, message: `${at}${e.detail}` });
+      const p = e.position;
+      const at = p ? `${p.line}${p.column ? `:${p.column}` : ""}: ` : "";
+      errors.push({
+        file: e.file,
+        ...(p ? { line: p.line } : {}),
+        ...(p?.column ? { column: p.column } : {}),
+        message: `${at}${e.detail}`,
+      });
     } else {
       options.onInternalError?.(file, e);
       errors.push({ file, message: `internal error while reading this file: ${(e as Error)?.message ?? e}` });
@@ -349,7 +359,6 @@ function merge(results: FileResult[]): { components: Component[]; lockedBy: Map<
   }
 
   // Resolve edges within each file, then derive missing scopes from the direct packages that reach them.
-  const edges = new Map<Local, Local[]>();
   for (const list of locals.values()) {
     const byName = new Map<string, Local[]>();
     for (const c of list) {
@@ -373,14 +382,13 @@ function merge(results: FileResult[]): { components: Component[]; lockedBy: Map<
         const exact = d.version ? candidates.filter((x) => x.version === d.version) : [];
         out.push(...(exact.length ? exact : candidates));
       }
-      edges.set(c, out);
+      c.out = out;
     }
-    if (list.some((c) => !c.scopes)) deriveScopes(list, edges);
+    if (list.some((c) => !c.scopes)) deriveScopes(list);
   }
 
   // Merge by purl across files. Most purls come from one entry: build those without intermediate sets.
   const byPurl = new Map<string, Component>();
-  const componentOf = new Map<Local, Component>();
   for (const list of locals.values()) {
     for (const c of list) {
       const scopes: Scope[] = c.scopes?.length ? [...c.scopes] : ["prod"];
@@ -412,22 +420,25 @@ function merge(results: FileResult[]): { components: Component[]; lockedBy: Map<
         comp.markers ??= c.markers;
         if (c.extras) comp.extras = union(comp.extras ?? [], c.extras);
       }
-      componentOf.set(c, comp);
+      c.component = comp;
     }
   }
   // Edges between components (objects, not purl strings, until the end: this loop sees every edge).
-  const depsOf = new Map<Component, Set<Component>>();
-  for (const [c, targets] of edges) {
-    const comp = componentOf.get(c)!;
-    let deps = depsOf.get(comp);
-    for (const e of targets) {
-      const target = componentOf.get(e)!;
-      if (target === comp) continue;
-      if (!deps) {
-        deps = new Set();
-        depsOf.set(comp, deps);
+  const depsOf = new Map<Component, Component[]>();
+  for (const list of locals.values()) {
+    for (const c of list) {
+      if (!c.out?.length) continue;
+      const comp = c.component!;
+      let deps = depsOf.get(comp);
+      for (const e of c.out) {
+        const target = e.component!;
+        if (target === comp) continue;
+        if (!deps) {
+          deps = [];
+          depsOf.set(comp, deps);
+        }
+        if (!deps.includes(target)) deps.push(target);
       }
-      deps.add(target);
     }
   }
   const out = [...byPurl.values()];
@@ -461,7 +472,7 @@ function union<T>(a: readonly T[], b: readonly T[]): T[] {
  * For a file that scopes only some packages (the direct ones, or none): each package's scopes are those of the
  * direct packages whose edges reach it, added to any the file gave.
  */
-function deriveScopes(list: Local[], edges: Map<Local, Local[]>): void {
+function deriveScopes(list: Local[]): void {
   const derived = new Map<Local, Scope[]>();
   for (const root of list) {
     if (root.direct !== true) continue;
@@ -483,7 +494,7 @@ function deriveScopes(list: Local[], edges: Map<Local, Local[]>): void {
         }
       }
       if (!added && c !== root) continue; // already carries these scopes: so does its subtree
-      for (const n of edges.get(c) ?? []) {
+      for (const n of c.out ?? []) {
         if (!seen.has(n)) {
           seen.add(n);
           stack.push(n);

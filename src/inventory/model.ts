@@ -96,6 +96,10 @@ export interface Component {
 
 export interface InventoryError {
   file: string;
+  /** Where in the file, when the parser says (1-based). */
+  line?: number;
+  column?: number;
+  /** `line:column: what was wrong and what was expected` (the position repeated for people reading it). */
   message: string;
 }
 

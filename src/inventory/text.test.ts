@@ -1,7 +1,15 @@
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
 import { InputError } from "../errors.js";
-import { decodeText, formatPath, parseJson, parseToml, parseYaml, validate } from "./text.js";
+import {
+  decodeText,
+  formatPath,
+  jsonErrorOffset,
+  parseJson,
+  parseToml,
+  parseYaml,
+  validate,
+} from "./text.js";
 
 function errorOf(fn: () => unknown): InputError {
   try {
@@ -48,6 +56,24 @@ describe("parseJson", () => {
     const e = errorOf(() => parseJson("p.json", '{\n "a": ['));
     expect(e.position?.line).toBe(2);
     expect(e.message).toMatch(/invalid JSON: Unexpected end of JSON input/);
+  });
+});
+
+describe("jsonErrorOffset", () => {
+  it("finds where JSON stops being JSON", () => {
+    expect(jsonErrorOffset('{"a": [1, 2]}')).toBeUndefined();
+    expect(jsonErrorOffset("name: x")).toBe(0);
+    expect(jsonErrorOffset('{"a": tru}')).toBe(6);
+    expect(jsonErrorOffset('{"a": 1,}')).toBe(8);
+    expect(jsonErrorOffset('{"a": "x\\q"}')).toBe(9);
+    expect(jsonErrorOffset("[1, 2] 3")).toBe(7);
+    expect(jsonErrorOffset('{"a": 01}')).toBe(7);
+    expect(jsonErrorOffset('{"a"')).toBe(4);
+  });
+
+  it("gives parseJson a position when the runtime's message has none", () => {
+    const e = errorOf(() => parseJson("package-lock.json", '{\n  "a": [1,\n  x]\n}'));
+    expect(e.position).toEqual({ line: 3, column: 3 });
   });
 });
 

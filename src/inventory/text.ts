@@ -83,12 +83,124 @@ export function parseJson(file: string, text: string): unknown {
     const lc = /\(line (\d+) column (\d+)\)/.exec(msg);
     let position: Position | undefined = lc ? { line: Number(lc[1]), column: Number(lc[2]) } : undefined;
     if (!position && at) position = positionAt(text, Number(at[1]));
+    if (!position) {
+      // Node 20's "Unexpected token" messages carry no position: find it (only on this error path).
+      const offset = jsonErrorOffset(text);
+      if (offset !== undefined) position = positionAt(text, offset);
+    }
     if (!position && /end of JSON input/.test(msg)) position = positionAt(text, text.length);
     const detail = msg
       .replace(/\s*in JSON at position \d+.*$/, "")
       .replace(/,\s*".*" is not valid JSON$/s, "")
       .replace(/\s*\(line \d+ column \d+\)$/, "");
     throw new InputError(file, `invalid JSON: ${detail}`, position);
+  }
+}
+
+/**
+ * Offset of the first JSON syntax error (RFC 8259), or undefined when the text is valid. A small recursive
+ * descent over the grammar, run only after JSON.parse has failed, to say where.
+ */
+export function jsonErrorOffset(text: string): number | undefined {
+  let i = 0;
+  const n = text.length;
+  const ws = () => {
+    while (i < n && (text[i] === " " || text[i] === "\t" || text[i] === "\n" || text[i] === "\r")) i++;
+  };
+  class At {
+    constructor(readonly offset: number) {}
+  }
+  const fail = (): never => {
+    throw new At(Math.min(i, n));
+  };
+  const literal = (word: string) => {
+    if (text.startsWith(word, i)) i += word.length;
+    else fail();
+  };
+  const string = () => {
+    i++; // opening quote
+    while (i < n) {
+      const c = text.charCodeAt(i);
+      if (c === 34) {
+        i++;
+        return;
+      }
+      if (c < 0x20) fail();
+      if (c === 92) {
+        const e = text[i + 1];
+        if (e === "u") {
+          if (!/^[0-9a-fA-F]{4}$/.test(text.slice(i + 2, i + 6))) fail();
+          i += 6;
+        } else if (e !== undefined && '"\\/bfnrt'.includes(e)) i += 2;
+        else {
+          i++;
+          fail();
+        }
+      } else i++;
+    }
+    fail();
+  };
+  const number = () => {
+    const m = /^-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?/.exec(text.slice(i, i + 400));
+    if (!m?.[0]) fail();
+    i += m![0].length;
+  };
+  const value = (): void => {
+    ws();
+    const c = text[i];
+    if (c === "{") {
+      i++;
+      ws();
+      if (text[i] === "}") {
+        i++;
+        return;
+      }
+      for (;;) {
+        ws();
+        if (text[i] !== '"') fail();
+        string();
+        ws();
+        if (text[i] !== ":") fail();
+        i++;
+        value();
+        ws();
+        if (text[i] === ",") i++;
+        else if (text[i] === "}") {
+          i++;
+          return;
+        } else fail();
+      }
+    } else if (c === "[") {
+      i++;
+      ws();
+      if (text[i] === "]") {
+        i++;
+        return;
+      }
+      for (;;) {
+        value();
+        ws();
+        if (text[i] === ",") i++;
+        else if (text[i] === "]") {
+          i++;
+          return;
+        } else fail();
+      }
+    } else if (c === '"') string();
+    else if (c === "t") literal("true");
+    else if (c === "f") literal("false");
+    else if (c === "n") literal("null");
+    else if (c === "-" || (c !== undefined && c >= "0" && c <= "9")) number();
+    else fail();
+  };
+  try {
+    value();
+    ws();
+    if (i < n) fail();
+    return undefined;
+  } catch (e) {
+    if (e instanceof At) return e.offset;
+    return undefined; // too deep to check here (stack): no position rather than a wrong one
   }
 }
 

@@ -62,11 +62,6 @@ export function formatInventoryTable(inv: Inventory, options: { summary?: boolea
     ]);
     lines.push(...alignColumns([["NAME", "VERSION", "TYPE", "SCOPES", "NOTE", "WHERE"], ...table], "  "));
   }
-  if (inv.errors.length) {
-    lines.push("");
-    lines.push("Errors:");
-    for (const e of inv.errors) lines.push(`  ${e.file}: ${e.message}`);
-  }
   return `${lines.join("\n")}\n`;
 }
 
