@@ -5,7 +5,7 @@
  */
 import type { Dirent } from "node:fs";
 import { lstat, readdir, readFile, stat } from "node:fs/promises";
-import { basename, join, relative, sep } from "node:path";
+import { basename, dirname, join, relative, sep } from "node:path";
 import ignore, { type Ignore } from "ignore";
 import { InputError } from "../errors.js";
 import type { DirExtractor, FileExtractor } from "./extractor.js";
@@ -86,6 +86,7 @@ export async function discover(
   const inputs: Input[] = [];
   const layers: IgnoreLayer[] = [];
   if (options.exclude?.length) layers.push({ dir: root, rules: ignore().add(options.exclude) });
+  if (options.gitignore !== false) layers.push(...(await ancestorGitignores(root)));
   let seen = 0;
 
   const ignored = (path: string, isDir: boolean): boolean => {
@@ -147,6 +148,38 @@ export async function discover(
   };
   await walk(root);
   return inputs;
+}
+
+/**
+ * The .gitignore files above the scan root, up to the root of its git work tree (the directory holding `.git`),
+ * so that scanning a subdirectory ignores what git ignores there. Outside a work tree: none.
+ */
+async function ancestorGitignores(root: string): Promise<IgnoreLayer[]> {
+  const dirs: string[] = [];
+  for (let dir = dirname(root); ; dir = dirname(dir)) {
+    dirs.push(dir);
+    if (await exists(join(dir, ".git"))) break;
+    if (dirname(dir) === dir) return []; // reached / without finding a work tree
+  }
+  if (await exists(join(root, ".git"))) return [];
+  const layers: IgnoreLayer[] = [];
+  for (const dir of dirs.reverse()) {
+    try {
+      layers.push({ dir, rules: ignore().add(await readFile(join(dir, ".gitignore"), "utf8")) });
+    } catch {
+      // no .gitignore there
+    }
+  }
+  return layers;
+}
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    await lstat(path);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 async function isFile(path: string, viaLink: boolean): Promise<boolean> {

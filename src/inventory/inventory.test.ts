@@ -240,6 +240,17 @@ describe("discovery", () => {
     ]);
   });
 
+  it("honours the .gitignore files above the scanned directory, up to the git work tree's root", async () => {
+    const root = tmpTree({
+      ".git/HEAD": "ref: refs/heads/main\n",
+      ".gitignore": "generated/\n",
+      "app/package-lock.json": lock("kept"),
+      "app/generated/package-lock.json": lock("ignored"),
+    });
+    const inv = await buildInventory(["app"], { cwd: root });
+    expect(inv.components.map((c) => c.name)).toEqual(["kept"]);
+  });
+
   it("a missing path and an unknown file are errors naming them", async () => {
     const root = tmpTree({ "notes.txt": "hello\n" });
     const inv = await buildInventory(["missing", "notes.txt"], { cwd: root });
