@@ -136,8 +136,24 @@ describe("manifest and lockfile are merged", () => {
       "yarn.lock": YARN_V1,
     });
     const inv = await buildInventory(["."], { cwd: root });
-    expect(find(inv, "pkg:npm/ms@2.1.2")).toMatchObject({ direct: true, scopes: ["prod", "dev"] });
+    expect(find(inv, "pkg:npm/ms@2.1.2")).toMatchObject({ direct: true, scopes: ["prod"] });
     expect(find(inv, "pkg:npm/typescript@5.1.6")).toMatchObject({ direct: false, scopes: ["prod"] });
+  });
+
+  it("a manifest does not make a lockfile's nested copies of a direct dependency direct", async () => {
+    const root = tmpTree({
+      "package.json": JSON.stringify({ dependencies: { debug: "^4.3.4", express: "^4.18.0" } }),
+      "package-lock.json": lockV3({
+        "": { dependencies: { debug: "^4.3.4", express: "^4.18.0" } },
+        "node_modules/debug": { version: "4.3.7", dependencies: { ms: "^2.1.3" } },
+        "node_modules/express": { version: "4.21.2", dependencies: { debug: "2.6.9" } },
+        "node_modules/express/node_modules/debug": { version: "2.6.9" },
+        "node_modules/ms": { version: "2.1.3" },
+      }),
+    });
+    const inv = await buildInventory(["."], { cwd: root });
+    expect(find(inv, "pkg:npm/debug@4.3.7").direct).toBe(true);
+    expect(find(inv, "pkg:npm/debug@2.6.9").direct).toBe(false);
   });
 
   it("a lockfile alone: packages nothing depends on are taken as direct", async () => {

@@ -293,6 +293,13 @@ function merge(results: FileResult[]): { components: Component[]; lockedBy: Map<
   const lockedBy = new Map<FileResult, FileResult[]>();
   const declaredBy = new Set<Local>(); // lockfile entries a covering manifest names
   const scopedByManifest = new Set<Local>(); // …whose scopes come from manifests only
+  // Files that say themselves which of their packages are direct: a manifest must not make their transitive
+  // packages direct (root `debug@^4` must not mark a nested `debug@2.6.9`).
+  const statesDirect = new Set(
+    results.filter(
+      (r) => r.extractor.kind !== "manifest" && r.result.packages.some((p) => p.direct !== undefined),
+    ),
+  );
   for (const m of results) {
     if (m.extractor.kind !== "manifest") continue;
     const eco = m.extractor.ecosystem;
@@ -326,6 +333,7 @@ function merge(results: FileResult[]): { components: Component[]; lockedBy: Map<
       const matches = byName.get(d.name);
       if (matches) {
         for (const c of matches) {
+          if (statesDirect.has(c.file) && c.direct !== true) continue;
           c.direct = true;
           declaredBy.add(c);
           // the lockfile's own scopes win; several manifests (workspaces) naming one package add up
@@ -448,7 +456,10 @@ function merge(results: FileResult[]): { components: Component[]; lockedBy: Map<
       comp.dependencies = Array.from(deps, (d) => d.purl);
       if (comp.dependencies.length > 1) comp.dependencies.sort(cmp);
     }
-    if (comp.scopes.length > 1) comp.scopes = SCOPES.filter((s) => comp.scopes.includes(s));
+    // As npm's lockfile flags mean: prod when any production path needs it (installing for development adds
+    // to production, so dev/optional/peer say nothing more); otherwise every way it is needed.
+    if (comp.scopes.includes("prod")) comp.scopes = ["prod"];
+    else if (comp.scopes.length > 1) comp.scopes = SCOPES.filter((s) => comp.scopes.includes(s));
     if (comp.hashes.length > 1) comp.hashes.sort(cmp);
     if (comp.sources.length > 1) {
       comp.sources.sort((a, b) => cmp(a.file, b.file) || (a.line ?? 0) - (b.line ?? 0));
