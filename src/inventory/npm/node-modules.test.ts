@@ -457,6 +457,115 @@ describe("node-modules extractor", () => {
     ]);
   });
 
+  it("marks the workspace members' dependencies direct, from the member's own node_modules first (npm layout)", async () => {
+    // From a real npm 11 workspace install: packages/a needs chalk 5 (installed in packages/a/node_modules,
+    // outside this tree) and left-pad (hoisted to the root's node_modules).
+    const root = tree({
+      "package.json": { name: "proj", workspaces: ["packages/*"], dependencies: { chalk: "^4.1.2" } },
+      "packages/a/package.json": {
+        name: "@proj/a",
+        dependencies: { "@proj/b": "^1.0.0", chalk: "^5.3.0", "left-pad": "^1.3.0" },
+        devDependencies: { "is-odd": "^3.0.1" },
+      },
+      "packages/a/node_modules/chalk/package.json": { name: "chalk", version: "5.6.2" },
+      "packages/b/package.json": { name: "@proj/b", dependencies: { ms: "^2.0.0" } },
+      "node_modules/@proj/a": { link: "../../packages/a" },
+      "node_modules/@proj/b": { link: "../../packages/b" },
+      "node_modules/chalk/package.json": { name: "chalk", version: "4.1.2" },
+      "node_modules/left-pad/package.json": { name: "left-pad", version: "1.3.0" },
+      "node_modules/is-odd/package.json": { name: "is-odd", version: "3.0.1" },
+      "node_modules/ms/package.json": { name: "ms", version: "2.1.3" },
+      "node_modules/unrelated/package.json": { name: "unrelated", version: "1.0.0" },
+    });
+    const r = await extractDir(nodeModulesExtractor, join(root, "node_modules"));
+    const state = r.packages.map((p) => `${p.name}@${p.version}:${p.direct}:${p.scopes ?? "-"}`).sort();
+    expect(state).toEqual([
+      "chalk@4.1.2:true:prod", // the root's; packages/a's chalk 5 is in its own node_modules
+      "is-odd@3.0.1:true:dev",
+      "left-pad@1.3.0:true:prod",
+      "ms@2.1.3:true:prod",
+      "unrelated@1.0.0:false:-",
+    ]);
+  });
+
+  it("marks a pnpm workspace member's dependencies direct through its links into the store (pnpm-workspace.yaml)", async () => {
+    const root = tree({
+      "package.json": { name: "proj", dependencies: { debug: "^4.3.4" } },
+      "pnpm-workspace.yaml": "packages:\n  - packages/*\n",
+      "packages/b/package.json": { name: "@proj/b", dependencies: { debug: "^3.2.7" } },
+      "packages/b/node_modules/debug": { link: "../../../node_modules/.pnpm/debug@3.2.7/node_modules/debug" },
+      "node_modules/debug": { link: ".pnpm/debug@4.4.3/node_modules/debug" },
+      "node_modules/.pnpm/debug@3.2.7/node_modules/debug/package.json": { name: "debug", version: "3.2.7" },
+      "node_modules/.pnpm/debug@4.4.3/node_modules/debug/package.json": { name: "debug", version: "4.4.3" },
+    });
+    const r = await extractDir(nodeModulesExtractor, join(root, "node_modules"));
+    expect(r.packages.map((p) => `${p.name}@${p.version}:${p.direct}`).sort()).toEqual([
+      "debug@3.2.7:true",
+      "debug@4.4.3:true",
+    ]);
+  });
+
+  it("does not report as missing what a workspace member finds in the root's node_modules", async () => {
+    // `--installed` reads packages/b/node_modules on its own: Node finds ms and left-pad in the root's.
+    const root = tree({
+      "package.json": { name: "proj", workspaces: ["packages/*"] },
+      "packages/b/package.json": { name: "@proj/b", dependencies: { debug: "^3.2.7", "left-pad": "^1" } },
+      "packages/b/node_modules/debug/package.json": {
+        name: "debug",
+        version: "3.2.7",
+        dependencies: { ms: "^2.1.1", gone: "^1.0.0" },
+      },
+      "node_modules/ms/package.json": { name: "ms", version: "2.1.3" },
+      "node_modules/left-pad/package.json": { name: "left-pad", version: "1.3.0" },
+    });
+    const r = await extractDir(nodeModulesExtractor, join(root, "packages", "b", "node_modules"));
+    expect(r.packages.map((p) => `${p.name}@${p.version}:${p.direct}`)).toEqual(["debug@3.2.7:true"]);
+    expect(r.warnings).toEqual(["1 dependency of installed packages not installed: debug@3.2.7 → gone"]);
+  });
+
+  it("follows an optional peer declared only in peerDependenciesMeta to its sibling in pnpm's store", async () => {
+    // Real: debug 4.4.3 declares supports-color only in peerDependenciesMeta; pnpm links it beside debug.
+    const store = "node_modules/.pnpm";
+    const root = tree({
+      "package.json": { name: "app", dependencies: { debug: "^4.3.4", "follow-redirects": "^1" } },
+      "node_modules/debug": { link: ".pnpm/debug@4.4.3_supports-color@5.5.0/node_modules/debug" },
+      "node_modules/follow-redirects": {
+        link: ".pnpm/follow-redirects@1.16.3/node_modules/follow-redirects",
+      },
+      [`${store}/debug@4.4.3_supports-color@5.5.0/node_modules/debug/package.json`]: {
+        name: "debug",
+        version: "4.4.3",
+        dependencies: { ms: "^2.1.3" },
+        peerDependenciesMeta: { "supports-color": { optional: true } },
+      },
+      [`${store}/debug@4.4.3_supports-color@5.5.0/node_modules/ms`]: {
+        link: "../../ms@2.1.3/node_modules/ms",
+      },
+      [`${store}/debug@4.4.3_supports-color@5.5.0/node_modules/supports-color`]: {
+        link: "../../supports-color@5.5.0/node_modules/supports-color",
+      },
+      [`${store}/ms@2.1.3/node_modules/ms/package.json`]: { name: "ms", version: "2.1.3" },
+      [`${store}/supports-color@5.5.0/node_modules/supports-color/package.json`]: {
+        name: "supports-color",
+        version: "5.5.0",
+      },
+      // not linked beside follow-redirects: pnpm did not resolve it, though the hoisted store has debug
+      [`${store}/follow-redirects@1.16.3/node_modules/follow-redirects/package.json`]: {
+        name: "follow-redirects",
+        version: "1.16.3",
+        peerDependenciesMeta: { debug: { optional: true } },
+      },
+      [`${store}/node_modules/debug`]: { link: "../debug@4.4.3_supports-color@5.5.0/node_modules/debug" },
+    });
+    const r = await extractDir(nodeModulesExtractor, join(root, "node_modules"));
+    const of = (n: string) => r.packages.find((p) => p.name === n)!;
+    expect(of("debug").dependencies).toEqual([
+      { name: "ms", version: "2.1.3" },
+      { name: "supports-color", version: "5.5.0" },
+    ]);
+    expect(of("follow-redirects").dependencies).toEqual([]);
+  });
+
   it("marks direct dependencies from git, tarball and file specs as unpinned", async () => {
     const root = tree({
       "package.json": {

@@ -17,6 +17,7 @@ import {
   closeSync,
   constants,
   type Dirent,
+  existsSync,
   lstatSync,
   openSync,
   readdirSync,
@@ -25,11 +26,13 @@ import {
   realpathSync,
 } from "node:fs";
 import { basename, dirname, join, relative, resolve, sep } from "node:path";
+import { parseSyml } from "@yarnpkg/parsers";
 import { InputError } from "../../errors.js";
 import type { DirExtractor, DirInput } from "../extractor.js";
 import type { DependencyRef, ExtractedPackage, ExtractResult, Scope } from "../model.js";
 import { decodeText, isRecord } from "../text.js";
-import { classifyNpmSpec, sourceOfResolved, unpinnedKindOf } from "./spec.js";
+import { expandWorkspaces } from "./package-json.js";
+import { classifyNpmSpec, sourceOfResolved, unpinnedKindOf, workspaceGlobs } from "./spec.js";
 
 /** An installed package and the package.json it was read from (display path). */
 export type InstalledPackage = ExtractedPackage & { file: string };
@@ -297,6 +300,43 @@ export async function extractNodeModules(
     }
   };
 
+  /**
+   * Whether `name` is installed in a node_modules above this tree's project (a workspace member's own
+   * node_modules holds only what differs from the root's, where Node finds the rest): not missing, but
+   * outside what this extractor reads.
+   */
+  const aboveCache = new Map<string, boolean>();
+  const installedAbove = (name: string): boolean => {
+    let known = aboveCache.get(name);
+    if (known === undefined) {
+      known = false;
+      const top = dirname(dirname(input.path));
+      for (let dir = top, i = 0; i < 32; i++) {
+        if (existsSync(join(dir, "node_modules", name, "package.json"))) {
+          known = true;
+          break;
+        }
+        const parent = dirname(dir);
+        if (parent === dir) break;
+        dir = parent;
+      }
+      aboveCache.set(name, known);
+    }
+    return known;
+  };
+  const inStore = (real: string): boolean => {
+    const rel = relative(rootReal, real);
+    return rel.startsWith(`.pnpm${sep}`) || rel.startsWith(`.bun${sep}`);
+  };
+
+  /** The package `name` in the node_modules directory that holds the package at `real` (not above it). */
+  const siblingOf = (real: string, name: string): ReadPkg | undefined => {
+    const at = real.lastIndexOf(`${sep}node_modules${sep}`);
+    if (at === -1) return undefined;
+    const hit = index.get(`${real.slice(0, at + sep.length + "node_modules".length)}\0${name}`);
+    return hit ? byReal.get(hit) : undefined;
+  };
+
   // ---- edges ----
   const missing: string[] = [];
   for (const r of byReal.values()) {
@@ -304,11 +344,20 @@ export async function extractNodeModules(
     const done = new Set<string>();
     const optional = recordOf(r.manifest.optionalDependencies);
     const peers = recordOf(r.manifest.peerDependencies);
-    for (const group of ["dependencies", "optionalDependencies", "peerDependencies"]) {
+    // In an isolated layout (pnpm, Bun) a package's siblings are exactly what the package manager resolved
+    // for it, including an optional peer declared only in peerDependenciesMeta (pnpm and Yarn read those as
+    // peers; npm does not, and in a hoisted tree a package of that name may be there by chance).
+    const groups = inStore(r.dir.real)
+      ? ["dependencies", "optionalDependencies", "peerDependencies", "peerDependenciesMeta"]
+      : ["dependencies", "optionalDependencies", "peerDependencies"];
+    for (const group of groups) {
       for (const depName of Object.keys(recordOf(r.manifest[group]))) {
         if (done.has(depName)) continue;
         done.add(depName);
-        const target = resolveFrom(r.dir.real, depName);
+        const target =
+          group === "peerDependenciesMeta"
+            ? siblingOf(r.dir.real, depName)
+            : resolveFrom(r.dir.real, depName);
         if (target) {
           if (target !== "present" && target !== r) {
             edges.push({ name: target.pkg.name, version: target.pkg.version });
@@ -316,7 +365,8 @@ export async function extractNodeModules(
         } else if (
           group === "dependencies" &&
           !Object.hasOwn(optional, depName) &&
-          !Object.hasOwn(peers, depName)
+          !Object.hasOwn(peers, depName) &&
+          !installedAbove(depName)
         ) {
           missing.push(`${r.pkg.name}@${r.pkg.version} → ${depName}`);
         }
@@ -354,6 +404,14 @@ export async function extractNodeModules(
   // ---- direct packages and their scopes, from the project's package.json ----
   const projectDir = dirname(input.path);
   const project = readProjectManifest(join(projectDir, "package.json"), input, warnings);
+  const markDirect = (p: InstalledPackage, scope: Scope, spec: unknown): void => {
+    p.direct = true;
+    p.scopes = p.scopes ? [...new Set([...p.scopes, scope])] : [scope];
+    if (!p.unpinned && typeof spec === "string") {
+      const kind = unpinnedKindOf(classifyNpmSpec(spec));
+      if (kind === "vcs" || kind === "url" || kind === "path") p.unpinned = { kind, spec };
+    }
+  };
   if (project) {
     const notInstalled: string[] = [];
     for (const [group, scope] of DEP_GROUPS) {
@@ -361,17 +419,50 @@ export async function extractNodeModules(
         const target = resolveFrom(rootReal, depName);
         if (target === "present") continue;
         if (!target) {
-          if (group === "dependencies" && !Object.hasOwn(recordOf(project.optionalDependencies), depName)) {
+          if (
+            group === "dependencies" &&
+            !Object.hasOwn(recordOf(project.optionalDependencies), depName) &&
+            !installedAbove(depName)
+          ) {
             notInstalled.push(depName);
           }
           continue;
         }
-        const p = target.pkg;
-        p.direct = true;
-        p.scopes = p.scopes ? [...new Set([...p.scopes, scope])] : [scope];
-        if (!p.unpinned && typeof spec === "string") {
-          const kind = unpinnedKindOf(classifyNpmSpec(spec));
-          if (kind === "vcs" || kind === "url" || kind === "path") p.unpinned = { kind, spec };
+        markDirect(target.pkg, scope, spec);
+      }
+    }
+    // Workspace members' dependencies are direct too: from the member's own node_modules when it has the
+    // name (pnpm links it into the store, inside this tree; npm and Yarn install a differing version there,
+    // outside it), else from this one, where npm and Yarn hoist them.
+    const globs = workspaceGlobs(project.workspaces)?.length
+      ? workspaceGlobs(project.workspaces)
+      : pnpmWorkspaceGlobs(join(projectDir, "pnpm-workspace.yaml"), input.display);
+    const members = globs?.length
+      ? await expandWorkspaces(projectDir, globs, async (p) => readText(p, input.display(p)))
+      : [];
+    for (const member of members) {
+      const memberDir = join(projectDir, member.dir);
+      let manifest: Record<string, unknown> | undefined;
+      try {
+        const data: unknown = JSON.parse(readText(join(memberDir, "package.json"), ""));
+        if (isRecord(data)) manifest = data;
+      } catch {
+        manifest = undefined; // reported when the member's package.json is read itself
+      }
+      if (!manifest) continue;
+      for (const [group, scope] of DEP_GROUPS) {
+        for (const [depName, spec] of Object.entries(recordOf(manifest[group]))) {
+          const own = join(memberDir, "node_modules", depName);
+          let target: ReadPkg | "present" | undefined;
+          let real: string | undefined | null = null; // null: the member has no such entry
+          try {
+            if (lstatSync(own, { throwIfNoEntry: false })) real = realpathSync.native(own);
+          } catch {
+            real = undefined; // a broken link: installed nowhere Node would find
+          }
+          if (real === null) target = resolveFrom(rootReal, depName);
+          else target = real && inside(real) ? byReal.get(real) : undefined;
+          if (target && target !== "present") markDirect(target.pkg, scope, spec);
         }
       }
     }
@@ -386,6 +477,16 @@ export async function extractNodeModules(
 
   const out = read.filter((r): r is ReadPkg => r !== undefined).map((r) => r.pkg);
   return warnings.length ? { packages: out, warnings } : { packages: out };
+}
+
+/** The `packages` globs of a pnpm-workspace.yaml; undefined when there is none or it cannot be read. */
+function pnpmWorkspaceGlobs(path: string, display: (p: string) => string): string[] | undefined {
+  try {
+    const doc: unknown = parseSyml(readText(path, display(path)));
+    return isRecord(doc) ? workspaceGlobs(doc.packages) : undefined;
+  } catch {
+    return undefined; // absent, or not YAML: the members' dependencies are then not known to be direct
+  }
 }
 
 function examples(items: string[]): string {

@@ -87,6 +87,16 @@ describe("packageJsonExtractor", () => {
     ]);
   });
 
+  it("reads Yarn Berry's npm:-protocol ranges under the declared name", async () => {
+    const r = await manifest(
+      JSON.stringify({ dependencies: { rollup: "npm:^4.20.0", ms: "npm:2.1.3" } }, null, 2),
+    );
+    expect(r.packages.map((p) => [p.name, p.version, p.unpinned])).toEqual([
+      ["rollup", null, { kind: "range", spec: "npm:^4.20.0" }],
+      ["ms", "2.1.3", undefined],
+    ]);
+  });
+
   it("finds the key lines in nested and escaped text, last duplicate winning", async () => {
     const text = [
       "{",

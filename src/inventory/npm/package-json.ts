@@ -379,3 +379,41 @@ async function expand(
   }
   return members;
 }
+
+/** A package.json of the project a lockfile locks: the root's (`dir` "") or a workspace member's. */
+export interface ProjectManifest {
+  /** Directory relative to the lockfile's, posix; "" for the root. */
+  dir: string;
+  data: Record<string, unknown>;
+}
+
+/**
+ * The package.json beside a lockfile and those of the workspace members its `workspaces` select, for
+ * lockfiles that do not record the project's own dependencies (yarn.lock v1, package-lock v1). Empty when there
+ * is no readable root manifest; a member whose manifest cannot be read is left out.
+ */
+export async function projectManifests(
+  lockPath: string,
+  readText: (path: string) => Promise<string>,
+): Promise<ProjectManifest[]> {
+  const dir = dirname(lockPath);
+  const read = async (path: string): Promise<Record<string, unknown> | undefined> => {
+    try {
+      const data = JSON.parse(await readText(path)) as unknown;
+      return isRecord(data) ? data : undefined;
+    } catch {
+      return undefined; // absent or broken: reported when the manifest itself is read
+    }
+  };
+  const root = await read(join(dir, "package.json"));
+  if (!root) return [];
+  const out: ProjectManifest[] = [{ dir: "", data: root }];
+  const globs = workspaceGlobs(root.workspaces);
+  if (globs?.length) {
+    for (const m of await expandWorkspaces(dir, globs, readText)) {
+      const data = await read(join(dir, m.dir, "package.json"));
+      if (data) out.push({ dir: m.dir, data });
+    }
+  }
+  return out;
+}

@@ -268,6 +268,48 @@ describe("lockfileVersion 1 (npm 5 and 6)", () => {
   });
 });
 
+describe("lockfileVersion 1 with its package.json (npm 7+ --lockfile-version 1, real workspace)", () => {
+  const v1 = () => fixture("v1-workspaces/package-lock.json");
+
+  it("keeps the workspace members out of the components, reading their nested entries", async () => {
+    const r = await v1();
+    expect(r.packages.some((p) => p.name === "@proj/a" || p.name === "@proj/b")).toBe(false);
+    expect(get(r, "chalk", "5.6.2").line).toBe(15); // packages/a's own chalk
+    expect(get(r, "local-lib").unpinned).toEqual({ kind: "path", spec: "file:local-lib" });
+    expect(r.workspaceMembers).toEqual(["local-lib", "packages/a", "packages/b"]);
+    expect(edges(get(r, "debug", "3.2.7"))).toEqual(["ms@2.1.3"]);
+  });
+
+  it("takes the direct packages from the root's and the members' dependencies, resolved through the nesting", async () => {
+    const r = await v1();
+    expect(
+      r.packages
+        .filter((p) => p.direct)
+        .map((p) => `${p.name}@${p.version}`)
+        .sort(),
+    ).toEqual([
+      "chalk@4.1.2",
+      "chalk@5.6.2",
+      "debug@3.2.7",
+      "debug@4.4.3",
+      "left-pad@1.3.0",
+      "local-lib@null",
+      "lodash@4.17.20",
+      "lodash@4.18.1",
+      "ms@2.1.3",
+      "rollup@4.68.7",
+    ]);
+    expect(get(r, "is-number").direct).toBe(false);
+  });
+
+  it("skips an optional dependency npm did not install (no version) without a warning", async () => {
+    const r = await v1();
+    expect(r.packages.some((p) => p.name === "@rollup/rollup-android-arm64")).toBe(false);
+    expect(r.warnings).toBeUndefined();
+    expect(edges(get(r, "rollup"))).toEqual([]);
+  });
+});
+
 describe("corner cases", () => {
   it("reads npm-shrinkwrap.json the same way", async () => {
     const r = await lock(

@@ -7,10 +7,11 @@
  * docs/lib/content/configuring-npm/package-lock-json.md. See docs/formats/package-lock.md.
  */
 import { InputError, positionAt } from "../../errors.js";
-import type { FileExtractor } from "../extractor.js";
+import type { FileExtractor, FileInput } from "../extractor.js";
 import { type JsonLines, jsonObjectLines, jsonPath } from "../json-lines.js";
 import type { DependencyRef, ExtractedPackage, ExtractResult, Scope, Unpinned } from "../model.js";
 import { formatPath, isRecord, parseJson } from "../text.js";
+import { type ProjectManifest, projectManifests } from "./package-json.js";
 import {
   classifyNpmSpec,
   matchesWorkspaces,
@@ -29,7 +30,7 @@ export const packageLockExtractor: FileExtractor = {
   kind: "lockfile",
   description: "npm package-lock.json and npm-shrinkwrap.json (lockfileVersion 1, 2 and 3)",
   matchFile: (baseName) => FILE_NAMES.has(baseName),
-  extract: (input) => extractPackageLock(input.file, input.text),
+  extract: (input) => extractPackageLock(input.file, input.text, input),
 };
 
 type Path = (string | number)[];
@@ -49,7 +50,8 @@ class Checker {
   fail(path: Path, message: string): never {
     const lines = this.allLines();
     let line: number | undefined;
-    for (let n = path.length; n > 0 && line === undefined; n--) line = lines.get(jsonPath(...path.slice(0, n)));
+    for (let n = path.length; n > 0 && line === undefined; n--)
+      line = lines.get(jsonPath(...path.slice(0, n)));
     throw new InputError(
       this.file,
       `not a valid package-lock: ${formatPath(path)}: ${message}`,
@@ -138,7 +140,15 @@ function specTarget(name: string, spec: string): string {
   return s.type === "alias" && s.name ? s.name : name;
 }
 
-export function extractPackageLock(file: string, text: string): ExtractResult {
+/**
+ * Reads a package-lock. A v1 lockfile does not record the project's own dependencies nor its workspaces: when
+ * `input` is given, the package.json beside it (and its workspace members') are read for them.
+ */
+export function extractPackageLock(
+  file: string,
+  text: string,
+  input?: Pick<FileInput, "path" | "readText">,
+): ExtractResult | Promise<ExtractResult> {
   const data = parseJson(file, text);
   if (!isRecord(data)) {
     throw new InputError(file, `not a package-lock: expected a JSON object, found ${describe(data)}`);
@@ -178,7 +188,15 @@ export function extractPackageLock(file: string, text: string): ExtractResult {
     if (!isRecord(data.dependencies)) {
       check.fail(["dependencies"], `expected an object, found ${describe(data.dependencies)}`);
     }
-    result = { packages: readV1(data.dependencies, check, warnings) };
+    const top = data.dependencies;
+    if (input) {
+      return projectManifests(input.path, input.readText).then((manifests) => {
+        const r = readV1(top, check, warnings, manifests);
+        if (warnings.length) r.warnings = warnings;
+        return r;
+      });
+    }
+    result = readV1(top, check, warnings, []);
   } else {
     result = { packages: [] };
   }
@@ -568,8 +586,22 @@ function v1Version(key: string, raw: string, resolved: string | undefined): V1Ve
   }
 }
 
-function readV1(top: Record<string, unknown>, check: Checker, warnings: string[]): ExtractedPackage[] {
+/**
+ * lockfileVersion 1. `manifests`: the project's package.json files (root first), when readable: top-level
+ * `file:` entries inside the root's workspace globs are the workspace members (the project, not components), and
+ * the root's and the members' dependencies say which entries are direct.
+ */
+function readV1(
+  top: Record<string, unknown>,
+  check: Checker,
+  warnings: string[],
+  manifests: ProjectManifest[],
+): ExtractResult {
   const out: ExtractedPackage[] = [];
+  const rootManifest = manifests.find((m) => m.dir === "")?.data;
+  const globs = rootManifest ? workspaceGlobs(rootManifest.workspaces) : undefined;
+  const members: V1Node[] = [];
+  const localDirs: string[] = [];
   const nodes: V1Node[] = [];
   const nodeOf = new Map<Record<string, unknown>, V1Node>(); // entry → node, to resolve `requires`
   const root = new V1Node("", { dependencies: top }, undefined, "");
@@ -586,9 +618,16 @@ function readV1(top: Record<string, unknown>, check: Checker, warnings: string[]
       const resolved = check.string(entry.resolved, node, "resolved");
       const integrity = check.string(entry.integrity, node, "integrity");
       const info = raw === undefined ? "no version" : v1Version(key, raw, resolved);
-      if (typeof info === "string") {
-        warnings.push(`${formatPath(node.path())}: ${info}; skipped`);
+      const local = parent === root && raw?.startsWith("file:") ? localDir(raw) : undefined;
+      if (local !== undefined && globs?.length && matchesWorkspaces(globs, local)) {
+        members.push(node); // a workspace member: the project itself; its nested entries are still read
+        localDirs.push(local);
+      } else if (typeof info === "string") {
+        // an optional dependency npm did not install (another platform's binary): nothing to report
+        if (!(raw === undefined && check.flag(entry.optional, node, "optional")))
+          warnings.push(`${formatPath(node.path())}: ${info}; skipped`);
       } else {
+        if (local !== undefined) localDirs.push(local);
         const pkg: ExtractedPackage = {
           name: info.name,
           version: info.version,
@@ -637,10 +676,52 @@ function readV1(top: Record<string, unknown>, check: Checker, warnings: string[]
         const children = n.entry.dependencies as Record<string, unknown> | undefined;
         if (children && Object.hasOwn(children, name)) found = children[name];
       }
-      const to = found === undefined ? undefined : nodeOf.get(found as Record<string, unknown>)?.pkg;
+      const toNode = found === undefined ? undefined : nodeOf.get(found as Record<string, unknown>);
+      const to = toNode?.pkg;
       if (to) edges.push({ name: to.name, version: to.version });
-      else edges.push({ name: specTarget(name, spec), version: null });
+      else if (toNode && (members.includes(toNode) || toNode.entry.optional === true)) {
+        // the project itself, or an optional dependency npm did not install: no edge
+      } else edges.push({ name: specTarget(name, spec), version: null });
     }
   }
-  return out;
+
+  // Direct: the root's dependencies (top-level entries) and each member's (`requires`, resolved from it).
+  if (rootManifest) {
+    const resolveFrom = (from: V1Node, name: string): ExtractedPackage | undefined => {
+      for (let n: V1Node | undefined = from; n; n = n.parent) {
+        const children = n.entry.dependencies as Record<string, unknown> | undefined;
+        if (children && Object.hasOwn(children, name)) return nodeOf.get(children[name] as never)?.pkg;
+      }
+      return undefined;
+    };
+    for (const k of TOP_DEP_KEYS) {
+      const deps = rootManifest[k];
+      if (!isRecord(deps)) continue;
+      for (const name in deps) {
+        const pkg = resolveFrom(root, name);
+        if (pkg) pkg.direct = true;
+      }
+    }
+    for (const member of members) {
+      const requires = member.entry.requires;
+      if (!isRecord(requires)) continue;
+      for (const name in requires) {
+        const pkg = resolveFrom(member, name);
+        if (pkg) pkg.direct = true;
+      }
+    }
+    for (const pkg of out) pkg.direct ??= false;
+  }
+  const result: ExtractResult = { packages: out };
+  // Manifests this lock covers: the members', and those of local packages inside the project.
+  const covered = localDirs.filter((d) => d !== "" && d !== "." && !d.startsWith("../") && d !== "..");
+  if (covered.length) result.workspaceMembers = [...new Set(covered)].sort();
+  return result;
+}
+
+/** The directory of a v1 `file:` version that is a folder (not a tarball), relative and posix. */
+function localDir(raw: string): string | undefined {
+  const p = raw.slice(5).replace(/\\/g, "/");
+  if (/\.(?:tgz|tar\.gz|tar)$/i.test(p) || p.startsWith("/") || /^[a-zA-Z]:/.test(p)) return undefined;
+  return p.replace(/^\.\//, "").replace(/\/+$/, "");
 }

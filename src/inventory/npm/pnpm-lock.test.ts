@@ -65,7 +65,8 @@ describe("lockfile 5.x", () => {
     const priv = byName(r, "@acme/private");
     expect(priv.resolved).toBe("https://npm.pkg.github.com/download/@acme/private/1.0.0/6f1d2f");
     expect(priv.unpinned).toBeUndefined();
-    expect(r.workspaceMembers).toBeUndefined();
+    // a local directory package inside the project: pnpm locks its dependencies, so its manifest is covered
+    expect(r.workspaceMembers).toEqual(["vendor/local-utils"]);
   });
 
   it("takes scopes from dev/optional flags and direct from the top-level blocks", async () => {
@@ -277,7 +278,7 @@ describe("lockfile 9.x", () => {
       "string-width:true:prod", // the alias `strings`
       "typescript:true:dev",
     ]);
-    expect(r.workspaceMembers).toEqual(["packages/ui", "packages/utils"]);
+    expect(r.workspaceMembers).toEqual(["packages/ui", "packages/utils", "vendor/local-utils"]);
   });
 
   it("reports git sources, tarballs and directories as unpinned", async () => {
@@ -351,6 +352,45 @@ describe("lockfile 9.x", () => {
     expect(summary(r)).toEqual(["b@1.0.0:9", "c@1.0.0:11", "d@2.0.0:13"]);
     expect(deps(byName(r, "b"))).toEqual(["c@1.0.0", "d@2.0.0"]);
     expect(byName(r, "b").direct).toBe(true);
+  });
+
+  it("covers a local file: folder's manifest; its dependencies stay transitive (real pnpm 9 workspace)", async () => {
+    const r = await extract(
+      [
+        "lockfileVersion: '9.0'",
+        "importers:",
+        "  .:",
+        "    dependencies:",
+        "      local-lib:",
+        "        specifier: file:./local-lib",
+        "        version: file:local-lib",
+        "  packages/a:",
+        "    dependencies:",
+        "      '@proj/b':",
+        "        specifier: ^1.0.0",
+        "        version: link:../b",
+        "  packages/b: {}",
+        "packages:",
+        "  is-number@7.0.0:",
+        `    resolution: {integrity: ${SRI}}`,
+        "    engines: {node: '>=0.12.0'}",
+        "  local-lib@file:local-lib:",
+        "    resolution: {directory: local-lib, type: directory}",
+        "snapshots:",
+        "  is-number@7.0.0: {}",
+        "  local-lib@file:local-lib:",
+        "    dependencies:",
+        "      is-number: 7.0.0",
+      ].join("\n"),
+    );
+    expect(r.workspaceMembers).toEqual(["local-lib", "packages/a", "packages/b"]);
+    expect(byName(r, "local-lib")).toMatchObject({
+      version: null,
+      direct: true,
+      unpinned: { kind: "path", spec: "local-lib" },
+    });
+    expect(deps(byName(r, "local-lib"))).toEqual(["is-number@7.0.0"]);
+    expect(byName(r, "is-number").direct).toBe(false);
   });
 
   it("reads the project's document after pnpm's own env document", async () => {

@@ -567,6 +567,9 @@ function read(
       };
     } else if (res.type === "directory" || res.directory) {
       unpinned = { kind: "path", spec: res.directory ?? key };
+      // a local package inside the project: pnpm locks its dependencies here, so its package.json is covered
+      const dir = posixDir(res.directory ?? "");
+      if (res.directory && dir !== "." && !dir.startsWith("..") && !posix.isAbsolute(dir)) members.add(dir);
     } else if (tarball) {
       if (tarball.startsWith("file:")) unpinned = { kind: "path", spec: tarball };
       else {

@@ -34,6 +34,10 @@ describe("classifyNpmSpec", () => {
       { type: "alias", name: "@scope/pkg", spec: { type: "version", version: "1.0.0" } },
     ],
     ["npm:@scope/pkg", { type: "alias", name: "@scope/pkg", spec: { type: "range", range: "*" } }],
+    // Yarn Berry's protocol-prefixed range: no other name
+    ["npm:^4.20.0", { type: "alias", name: "", spec: { type: "range", range: "^4.20.0" } }],
+    ["npm:1.2.3", { type: "alias", name: "", spec: { type: "version", version: "1.2.3" } }],
+    ["npm:left-pad", { type: "alias", name: "left-pad", spec: { type: "range", range: "*" } }],
     [
       "jsr:@std/path@^1.0.0",
       { type: "alias", name: "@jsr/std__path", spec: { type: "range", range: "^1.0.0" } },

@@ -44,6 +44,11 @@ export function classifyNpmSpec(raw: string): NpmSpec {
     const body = spec.slice(4);
     const at = body.lastIndexOf("@");
     if (at > 0) return { type: "alias", name: body.slice(0, at), spec: classifyNpmSpec(body.slice(at + 1)) };
+    // Yarn Berry writes the default protocol before a plain range (`npm:^4.20.0`): no other name, so the
+    // alias has an empty name and the dependency is the package it is declared under.
+    if (EXACT.test(body) || (body !== "" && isRange(body))) {
+      return { type: "alias", name: "", spec: classifyNpmSpec(body) };
+    }
     return { type: "alias", name: body, spec: { type: "range", range: "*" } };
   }
   if (lower.startsWith("jsr:")) {

@@ -72,13 +72,40 @@ describe("yarn.lock v1", () => {
     ]);
   });
 
-  it("does not say what is direct or which scope (the file does not)", async () => {
+  it("does not say what is direct or which scope without a package.json beside it", async () => {
     const r = await extractFile(yarnLockExtractor, fixture("v1"));
     for (const p of r.packages) {
       expect(p.direct).toBeUndefined();
       expect(p.scopes).toBeUndefined();
     }
-    expect(r.workspaceMembers).toBeUndefined();
+    // a local package inside the project: its package.json's dependencies are locked here
+    expect(r.workspaceMembers).toEqual(["vendor/local-utils"]);
+  });
+
+  it("takes the direct packages from the package.json files, by exact key (real yarn 1.22 workspace)", async () => {
+    // Several versions of one name: only the one a manifest's `name@range` key names is direct.
+    const r = await extractFile(yarnLockExtractor, fixture("v1-workspaces"));
+    expect(
+      r.packages
+        .filter((p) => p.direct)
+        .map((p) => `${p.name}@${p.version}`)
+        .sort(),
+    ).toEqual([
+      "chalk@4.1.2", // root
+      "chalk@5.6.2", // packages/a
+      "debug@3.2.7", // packages/b
+      "debug@4.4.3", // root
+      "left-pad@1.3.0", // root, dev
+      "local-lib@0.1.0", // root, file:
+      "lodash@4.17.20", // root, the alias old-lodash
+      "lodash@4.18.1", // root
+    ]);
+    // a root peer is not installed by Yarn classic; a local package's dependency is transitive
+    expect(byName(r, "ms", "2.1.3").direct).toBe(false);
+    expect(byName(r, "is-number").direct).toBe(false);
+    expect(byName(r, "debug", "2.6.9").direct).toBe(false);
+    expect(r.workspaceMembers).toEqual(["local-lib", "packages/a", "packages/b"]);
+    for (const p of r.packages) expect(p.scopes).toBeUndefined();
   });
 
   it("resolves edges through the keys, optional dependencies included", async () => {
@@ -278,7 +305,8 @@ describe("yarn.lock Berry", () => {
     ]);
     expect(byName(r, "js-tokens").direct).toBe(false);
     expect(r.packages.some((p) => p.name === "my-app" || p.name === "@my-app/utils")).toBe(false);
-    expect(r.workspaceMembers).toEqual(["packages/utils"]);
+    // a file: folder is a local package whose dependencies Yarn locks: its package.json is covered
+    expect(r.workspaceMembers).toEqual(["packages/utils", "vendor/local-utils"]);
     for (const p of r.packages) expect(p.scopes).toBeUndefined();
     const v8 = await extractFile(yarnLockExtractor, fixture("berry-v8"));
     expect(v8.workspaceMembers).toEqual(["apps/web"]);
@@ -304,6 +332,49 @@ describe("yarn.lock Berry", () => {
     const v8 = await extractFile(yarnLockExtractor, fixture("berry-v8"));
     expect(deps(byName(v8, "is-core-module"))).toEqual(["hasown@2.0.2"]);
     expect(deps(byName(v8, "my-private"))).toEqual(["hasown@2.0.2"]);
+  });
+
+  it("follows an npm:-protocol range that a resolutions override took out of the keys (Yarn 4, v10)", async () => {
+    // From a real Yarn 4.x lockfile: `resolutions: {rollup: 4.67.4}` keys rollup by the override only, while
+    // vite still asks for `npm:^4.20.0` (a range with the protocol, not an alias).
+    const r = await extractText(
+      yarnLockExtractor,
+      "yarn.lock",
+      `__metadata:\n  version: 10\n  cacheKey: 10c0\n\n` +
+        `"rollup@npm:4.67.4":\n  version: 4.67.4\n  resolution: "rollup@npm:4.67.4"\n  languageName: node\n  linkType: hard\n\n` +
+        `"vite@npm:^5.2.0":\n  version: 5.4.21\n  resolution: "vite@npm:5.4.21"\n  dependencies:\n    esbuild: "npm:^0.21.3"\n    rollup: "npm:^4.20.0"\n  languageName: node\n  linkType: hard\n`,
+    );
+    expect(deps(byName(r, "vite"))).toEqual(["esbuild@null", "rollup@4.67.4"]);
+  });
+
+  it("covers the manifests of local file: folders, relative to the workspace that asks for them (Yarn 4)", async () => {
+    const entry = (key: string, resolution: string) =>
+      `"${key}":\n  version: 0.1.0\n  resolution: "${resolution}"\n  languageName: node\n  linkType: hard\n\n`;
+    const r = await extractText(
+      yarnLockExtractor,
+      "yarn.lock",
+      `__metadata:\n  version: 10\n  cacheKey: 10c0\n\n` +
+        // from a real Yarn 4 lockfile: `"local-lib": "file:./local-lib"` in the root package.json
+        entry(
+          "local-lib@file:./local-lib::locator=vnpm-proj%40workspace%3A.",
+          "local-lib@file:./local-lib#./local-lib::hash=6e840c&locator=vnpm-proj%40workspace%3A.",
+        ) +
+        entry(
+          "helper@file:../../tools/helper::locator=%40proj%2Fa%40workspace%3Apackages%2Fa",
+          "helper@file:../../tools/helper#../../tools/helper::hash=1a2b3c&locator=%40proj%2Fa%40workspace%3Apackages%2Fa",
+        ) +
+        entry(
+          "outside@file:../outside::locator=vnpm-proj%40workspace%3A.",
+          "outside@file:../outside#../outside::hash=4d5e6f&locator=vnpm-proj%40workspace%3A.",
+        ) +
+        entry(
+          "tgz@file:./vendor/tgz-1.0.0.tgz::locator=vnpm-proj%40workspace%3A.",
+          "tgz@file:./vendor/tgz-1.0.0.tgz#./vendor/tgz-1.0.0.tgz::hash=0a0b0c&locator=vnpm-proj%40workspace%3A.",
+        ) +
+        entry("@proj/a@workspace:packages/a", "@proj/a@workspace:packages/a"),
+    );
+    expect(r.workspaceMembers).toEqual(["local-lib", "packages/a", "tools/helper"]);
+    expect(byName(r, "local-lib").unpinned).toEqual({ kind: "path", spec: "file:./local-lib#./local-lib" });
   });
 
   it("reports git, tarball, portal and link sources as unpinned, and a registry's archive URL", async () => {

@@ -7,11 +7,13 @@
  * See docs/formats/yarn-lock.md.
  */
 import { createRequire } from "node:module";
+import { posix } from "node:path";
 import { parseSyml } from "@yarnpkg/parsers";
 import { InputError } from "../../errors.js";
 import type { FileExtractor, FileInput } from "../extractor.js";
 import type { DependencyRef, ExtractedPackage, ExtractResult, Unpinned } from "../model.js";
 import { isRecord } from "../text.js";
+import { projectManifests } from "./package-json.js";
 import { classifyNpmSpec, type NpmSpec, sourceOfResolved } from "./spec.js";
 
 // @yarnpkg/lockfile is a webpack bundle: Node's ESM loader cannot see its named exports, and bundlers that
@@ -330,7 +332,7 @@ function str(v: unknown): string | undefined {
   return undefined;
 }
 
-function extractV1(input: FileInput): ExtractResult {
+async function extractV1(input: FileInput): Promise<ExtractResult> {
   const file = input.file;
   // The v1 tokenizer reads a comment up to a newline that must exist.
   const text = input.text.endsWith("\n") ? input.text : `${input.text}\n`;
@@ -449,7 +451,55 @@ function extractV1(input: FileInput): ExtractResult {
       }
     }
   }
-  return { packages: finish(comps.values()) };
+  const members = await v1Direct(input, byKey, byName, comps.values());
+  const result: ExtractResult = { packages: finish(comps.values()) };
+  for (const key of byKey.keys()) {
+    // A local package (`file:` directory) inside the project: its dependencies are locked here too.
+    const range = splitDescriptor(key)[1];
+    if (!range.startsWith("file:") || TARBALL.test(range)) continue;
+    const dir = posix.normalize(range.slice(5).replace(/\\/g, "/")).replace(/\/+$/, "");
+    if (dir !== "." && dir !== "" && !dir.startsWith("../") && dir !== ".." && !posix.isAbsolute(dir))
+      members.add(dir);
+  }
+  if (members.size) result.workspaceMembers = [...members].sort();
+  return result;
+}
+
+const TARBALL = /\.(?:tgz|tar\.gz|tar)$/i;
+/** The manifest sections whose packages Yarn classic installs for the project (not peers: it does not). */
+const V1_DIRECT_SECTIONS = ["dependencies", "devDependencies", "optionalDependencies"] as const;
+
+/**
+ * v1 does not record the project's own dependencies: the package.json beside the lockfile and its workspace
+ * members' do. Each `name: range` they declare is the entry keyed `name@range` (else, the key having gone stale,
+ * every entry of that name), so of several versions of a name only the declared one is direct. Without a
+ * readable package.json, `direct` stays unset. Returns the workspace member directories.
+ */
+async function v1Direct(
+  input: FileInput,
+  byKey: Map<string, Comp>,
+  byName: Map<string, Comp[]>,
+  comps: Iterable<Comp>,
+): Promise<Set<string>> {
+  const manifests = await projectManifests(input.path, input.readText);
+  const members = new Set<string>();
+  if (manifests.length === 0) return members;
+  for (const m of manifests) {
+    if (m.dir) members.add(m.dir);
+    for (const section of V1_DIRECT_SECTIONS) {
+      const deps = m.data[section];
+      if (!isRecord(deps)) continue;
+      for (const name in deps) {
+        const spec = deps[name];
+        if (typeof spec !== "string") continue;
+        const exact = byKey.get(`${name}@${spec}`);
+        if (exact) exact.pkg.direct = true;
+        else for (const c of byName.get(aliasTarget(name, spec)) ?? []) c.pkg.direct = true;
+      }
+    }
+  }
+  for (const c of comps) c.pkg.direct ??= false;
+  return members;
 }
 
 /** Whether every value of a dependency map is a string (or, for v1, a number or boolean). */
@@ -552,6 +602,31 @@ function berrySource(reference: string): BerrySource {
   return { kind: "url", spec: body, patched: false };
 }
 
+/**
+ * The directory of a `file:` (folder, not tarball) or `portal:` package inside the project, relative to the
+ * lockfile: Yarn locks its dependencies, so its package.json is covered. The path after `#` (or the protocol)
+ * is relative to the workspace named by the `locator=` binding.
+ */
+function berryLocalDir(resolution: string): string | undefined {
+  const reference = splitDescriptor(resolution)[1];
+  const sep = reference.indexOf("::");
+  const body = sep === -1 ? reference : reference.slice(0, sep);
+  const m = /^(file|portal):(.*)$/.exec(body);
+  if (!m) return undefined;
+  const hash = m[2]!.indexOf("#");
+  const path = hash === -1 ? m[2]! : m[2]!.slice(hash + 1);
+  if (!path || /\.(?:tgz|tar\.gz|tar)$/i.test(path) || posix.isAbsolute(path)) return undefined;
+  let base = ".";
+  if (sep !== -1) {
+    const locator = new URLSearchParams(reference.slice(sep + 2)).get("locator");
+    const ws = locator ? /@workspace:(.*)$/.exec(locator) : null;
+    if (locator && !ws) return undefined; // relative to another package: not a directory of the project
+    if (ws) base = ws[1]! || ".";
+  }
+  const dir = posix.normalize(posix.join(base, path)).replace(/\/+$/, "");
+  return dir === "." || dir === ".." || dir.startsWith("../") ? undefined : dir;
+}
+
 interface BerryEntry {
   key: string;
   line?: number;
@@ -649,6 +724,8 @@ function extractBerry(input: FileInput): ExtractResult {
       else if (!dir.startsWith("..")) members.add(dir);
       continue;
     }
+    const local = source.kind === "path" ? berryLocalDir(e.resolution) : undefined;
+    if (local) members.add(local);
     let version = (e.value.version as string | undefined) ?? (source.kind === "npm" ? source.spec : null);
     if (version === "0.0.0-use.local") version = null; // what Yarn writes for soft links: not a version
     const id = source.kind === "npm" ? `${e.name}@npm:${version}` : `${e.name}@${source.spec}`;
