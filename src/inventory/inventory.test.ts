@@ -191,6 +191,64 @@ describe("manifest and lockfile are merged", () => {
   });
 });
 
+describe("manifests covered from above", () => {
+  it("a local path dependency's own dev group is not installed, so not reported", async () => {
+    const root = tmpTree({
+      "pyproject.toml":
+        '[tool.poetry]\nname = "app"\n\n[tool.poetry.dependencies]\npython = "^3.10"\nlocallib = {path = "libs/locallib", develop = true}\nsix = "^1.16"\n',
+      "poetry.lock": `[[package]]
+name = "locallib"
+version = "0.1.0"
+description = ""
+optional = false
+python-versions = "*"
+groups = ["main"]
+files = []
+develop = true
+
+[package.dependencies]
+six = "*"
+
+[package.source]
+type = "directory"
+url = "libs/locallib"
+
+[[package]]
+name = "six"
+version = "1.16.0"
+description = ""
+optional = false
+python-versions = "*"
+groups = ["main"]
+files = []
+
+[metadata]
+lock-version = "2.1"
+python-versions = "^3.10"
+content-hash = "0"
+`,
+      "libs/locallib/pyproject.toml":
+        '[tool.poetry]\nname = "locallib"\n\n[tool.poetry.dependencies]\nsix = "*"\n\n[tool.poetry.group.dev.dependencies]\npytest = "^8"\n',
+    });
+    const inv = await buildInventory(["."], { cwd: root });
+    expect(inv.errors).toEqual([]);
+    expect(inv.components.map((c) => c.purl)).not.toContain("pkg:pypi/pytest");
+    expect(find(inv, "pkg:pypi/six@1.16.0").direct).toBe(true);
+  });
+
+  it("a uv script lock (x.py.lock) does not cover the project's manifest", async () => {
+    const root = tmpTree({
+      "pyproject.toml": '[project]\nname = "app"\nversion = "1"\ndependencies = ["httpx>=0.27"]\n',
+      "tool.py.lock":
+        'version = 1\nrequires-python = ">=3.12"\n\n[manifest]\nrequirements = [{ name = "rich" }]\n\n[[package]]\nname = "rich"\nversion = "13.9.4"\nsource = { registry = "https://pypi.org/simple" }\n',
+    });
+    const inv = await buildInventory(["."], { cwd: root });
+    expect(inv.errors).toEqual([]);
+    expect(find(inv, "pkg:pypi/httpx")).toMatchObject({ unpinned: { kind: "range" } });
+    expect(find(inv, "pkg:pypi/rich@13.9.4")).toBeDefined();
+  });
+});
+
 describe("several files", () => {
   it("the same package in two projects is one component with two sources", async () => {
     const lock = lockV3({

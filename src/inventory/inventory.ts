@@ -306,6 +306,7 @@ function merge(results: FileResult[]): { components: Component[]; lockedBy: Map<
     const covering = results.filter((l) => {
       if (installedBeside(l, m.dir) && l.extractor.ecosystem === eco) return true;
       if (l.extractor.kind !== "lockfile") return false;
+      if (l.file.endsWith(".py.lock")) return false; // a uv script lock locks one script, not the project
       if (l.extractor.ecosystem !== eco) return false;
       if (l.dir === m.dir) return true;
       const rel = relDir(l.dir, m.dir);
@@ -320,6 +321,9 @@ function merge(results: FileResult[]): { components: Component[]; lockedBy: Map<
     });
     if (covering.length === 0) continue;
     lockedBy.set(m, covering);
+    // Covered only from above (a workspace member, a local path dependency): the tools install its production
+    // dependencies, not its own dev groups or unrequested extras.
+    const fromAbove = covering.every((l) => l.dir !== m.dir);
     const byName = new Map<string, Local[]>();
     for (const l of covering) {
       for (const c of locals.get(l) ?? []) {
@@ -342,10 +346,13 @@ function merge(results: FileResult[]): { components: Component[]; lockedBy: Map<
             scopedByManifest.add(c);
           }
         }
-      } else if (!d.scopes?.includes("peer")) {
-        // Declared but not locked: still a dependency, reported unpinned. A peer the lock lacks is not
-        // installed (an optional peer, or one the host provides), so it is not one.
-        kept.push(d);
+      } else {
+        // Declared but not locked: still a dependency, reported unpinned. Except a peer the lock lacks (an
+        // optional peer, or one the host provides) and, in a manifest covered from above, what is not for
+        // production: neither is installed.
+        const installed =
+          !d.scopes || d.scopes.includes("prod") || (!fromAbove && !d.scopes.includes("peer"));
+        if (installed) kept.push(d);
       }
     }
     locals.set(m, kept);

@@ -332,3 +332,54 @@ describe("pdm.lock errors", () => {
     expect(name.message).toMatch(/^pdm\.lock:6: not a valid pdm\.lock: package\[0\]\.name: /);
   });
 });
+
+describe('pdm.lock path dependencies (real PDM 2.2 output: `path = "./libs/localdir"`)', () => {
+  it("reports local project directories inside the project as covered, not archives nor outside ones", async () => {
+    const entry = (name: string, source: string) =>
+      `[[package]]\nname = "${name}"\nversion = "1.0"\n${source}\n\n`;
+    const r = await extractText(
+      extractor,
+      "pdm.lock",
+      entry("localdir", 'path = "./libs/localdir"') +
+        // biome-ignore lint/suspicious/noTemplateCurlyInString: PDM's own placeholder
+        entry("member", 'url = "file:///${PROJECT_ROOT}/packages/member"\neditable = true') +
+        entry("sibling", 'path = "../sibling"') +
+        entry("archive", 'path = "./dist/archive-1.0.tar.gz"') +
+        // biome-ignore lint/suspicious/noTemplateCurlyInString: PDM's own placeholder
+        entry("myproject", 'url = "file:///${PROJECT_ROOT}/#egg=myproject"\neditable = true') +
+        '[metadata]\nlock_version = "4.0"\ncontent_hash = "sha256:0"\n',
+    );
+    expect(r.packages.map((p) => [p.name, p.unpinned?.kind])).toEqual([
+      ["localdir", "path"],
+      ["member", "editable"],
+      ["sibling", "path"],
+      ["archive", "path"],
+    ]);
+    expect(r.workspaceMembers).toEqual(["libs/localdir", "packages/member"]);
+  });
+});
+
+describe("pdm.lock optional groups (pdm-project/pdm's own lock, 4.5.0)", () => {
+  it("scopes the groups its pyproject.toml declares as extras optional, other groups dev", async () => {
+    const path = join(import.meta.dirname, "__fixtures__", "pdm-lock", "optional-groups", "pdm.lock");
+    const r = await extractFile(extractor, path);
+    expect(r.packages.map((p) => [p.name, p.scopes])).toEqual([
+      ["annotated-types", ["optional"]], // all, copier, template: extras
+      ["anyio", ["prod", "dev"]], // default, test
+      ["babel", ["dev"]], // doc: a dependency group
+      ["backports-tarfile", ["optional"]],
+      ["certifi", ["prod", "dev", "optional"]],
+    ]);
+    const lines = readFileSync(path, "utf8").split("\n");
+    for (const p of r.packages) expect(lines[p.line! - 1]).toBe("[[package]]");
+  });
+
+  it("without a pyproject.toml beside it, takes every non-default group as dev", async () => {
+    const text = readFileSync(
+      join(import.meta.dirname, "__fixtures__", "pdm-lock", "optional-groups", "pdm.lock"),
+      "utf8",
+    );
+    const r = await extractText(extractor, "pdm.lock", text);
+    expect(find(r, "annotated-types").scopes).toEqual(["dev"]);
+  });
+});

@@ -4,14 +4,23 @@
  * Reference: pdm-project/pdm src/pdm/project/lockfile/pdmlock.py (`format_lockfile`) and
  * src/pdm/models/candidates.py (`as_lockfile_entry`).
  */
+import { dirname, join } from "node:path";
 import { z } from "zod";
 import { InputError } from "../../errors.js";
 import type { FileExtractor, FileInput } from "../extractor.js";
 import type { DependencyRef, ExtractedPackage, ExtractResult, Scope, Unpinned } from "../model.js";
+import { SCOPES } from "../model.js";
 import { normalisePypiName } from "../normalise.js";
 import { isRecord, parseToml } from "../text.js";
-import { parseRequirement, pinnedVersion } from "./pep508.js";
-import { entryLines, keyLine, majorVersion, relativeDir, validateEntries } from "./toml-lines.js";
+import { isArchivePath, parseRequirement, pinnedVersion } from "./pep508.js";
+import {
+  entryLines,
+  isInsideDir,
+  keyLine,
+  majorVersion,
+  relativeDir,
+  validateEntries,
+} from "./toml-lines.js";
 
 const FileEntry = z.object({ file: z.string().optional(), url: z.string().optional(), hash: z.string() });
 
@@ -73,7 +82,7 @@ interface Merged {
   extras: string[];
 }
 
-function extract(input: FileInput): ExtractResult {
+async function extract(input: FileInput): Promise<ExtractResult> {
   const { file, text } = input;
   const data = parseToml(file, text);
   if (!isRecord(data.metadata)) {
@@ -109,7 +118,11 @@ function extract(input: FileInput): ExtractResult {
   // Merge extras entries into the entry of the same name and version (and source).
   const merged = new Map<string, Merged>();
   const order: Merged[] = [];
+  const members = new Set<string>();
   (lock.package ?? []).forEach((p, index) => {
+    // A local project directory inside this one: its own dependencies are locked here too.
+    const dir = localDirectory(p);
+    if (dir !== undefined && isInsideDir(dir)) members.add(relativeDir(dir));
     if (p.conda_managed) {
       warnings.push(`${p.name} ${p.version ?? ""}: a conda package (pdm-conda), not from PyPI: skipped`);
       return;
@@ -142,12 +155,13 @@ function extract(input: FileInput): ExtractResult {
     else byName.set(m.key, [m]);
   }
 
+  const optionalGroups = await extrasOfProject(input);
   const out: ExtractedPackage[] = [];
   for (const m of order) {
     const p = m.pkg;
     const pkg: ExtractedPackage = { name: m.name, version: p.version ?? null };
     if (m.line) pkg.line = m.line;
-    const scopes = scopesOf(m.entries);
+    const scopes = scopesOf(m.entries, optionalGroups);
     if (scopes) pkg.scopes = scopes;
     const hashes = hashesOf(m, metaFiles);
     if (hashes.length) pkg.hashes = hashes;
@@ -160,13 +174,24 @@ function extract(input: FileInput): ExtractResult {
   }
   const result: ExtractResult = { packages: out };
   if (warnings.length) result.warnings = warnings;
+  if (members.size) result.workspaceMembers = [...members].sort();
   return result;
+}
+
+/** The directory of a package locked from a local directory (`path`, or a `file:///${PROJECT_ROOT}/…` url). */
+function localDirectory(p: Package): string | undefined {
+  let dir = p.path;
+  if (dir === undefined && p.url !== undefined) {
+    const m = /^file:\/*\$\{PROJECT_ROOT\}\/?(.*)$/.exec(p.url);
+    if (m) dir = m[1]!.replace(/[#?].*$/s, "") || ".";
+  }
+  return dir === undefined || isArchivePath(dir) ? undefined : dir;
 }
 
 /** The project's own package, installed from its directory (`-e file:///${PROJECT_ROOT}` in a group). */
 function isProjectItself(p: Package): boolean {
   if (p.path !== undefined) return relativeDir(p.path) === ".";
-  return p.url !== undefined && /^file:\/*\$\{PROJECT_ROOT\}\/?$/.test(p.url);
+  return p.url !== undefined && /^file:\/*\$\{PROJECT_ROOT\}\/?(?:[#?].*)?$/s.test(p.url);
 }
 
 /** `requests[socks,use-chardet]` → requests and its extras. */
@@ -190,22 +215,48 @@ function originOf(p: Package): string {
   return "";
 }
 
-/** `groups` (`sections` before PDM 2): default → prod, any other group → dev; undefined when not recorded. */
-function scopesOf(entries: Package[]): Scope[] | undefined {
+/**
+ * The lock records both kinds of group under `groups` alike; the project's pyproject.toml beside it says which
+ * are extras (`[project.optional-dependencies]`). Their names, normalised; empty when there is no such file.
+ */
+async function extrasOfProject(input: FileInput): Promise<Set<string>> {
+  const out = new Set<string>();
+  let text: string;
+  try {
+    text = await input.readText(join(dirname(input.path), "pyproject.toml"));
+  } catch {
+    return out;
+  }
+  try {
+    const data = parseToml("pyproject.toml", text);
+    const project = isRecord(data.project) ? data.project : undefined;
+    const extras =
+      project && isRecord(project["optional-dependencies"]) ? project["optional-dependencies"] : {};
+    for (const name of Object.keys(extras)) out.add(normalisePypiName(name));
+  } catch {
+    // an unreadable manifest is reported when it is read itself
+  }
+  return out;
+}
+
+/**
+ * `groups` (`sections` before PDM 2): default → prod, an extra of the project → optional, any other group →
+ * dev; undefined when not recorded.
+ */
+function scopesOf(entries: Package[], optionalGroups: Set<string>): Scope[] | undefined {
+  const set = new Set<Scope>();
   let recorded = false;
-  let prod = false;
-  let dev = false;
   for (const e of entries) {
     const groups = e.groups ?? e.sections;
     if (!groups) continue;
     recorded = true;
     for (const g of groups) {
-      if (g === "default") prod = true;
-      else dev = true;
+      if (g === "default") set.add("prod");
+      else set.add(optionalGroups.has(normalisePypiName(g)) ? "optional" : "dev");
     }
   }
-  if (!recorded || (!prod && !dev)) return undefined;
-  return prod && dev ? ["prod", "dev"] : prod ? ["prod"] : ["dev"];
+  if (!recorded || set.size === 0) return undefined;
+  return SCOPES.filter((s) => set.has(s));
 }
 
 /** The hashes of the files of every merged entry: inline `files`, or the older `[metadata.files]` table. */

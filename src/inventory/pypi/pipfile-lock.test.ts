@@ -180,3 +180,27 @@ describe("pipfile-lock", () => {
     );
   });
 });
+
+describe("pipfile-lock: local projects (real pipenv 2022.12 output)", () => {
+  it("leaves out the project itself (`-e .`) and reports local project directories as covered", async () => {
+    const r = await extractText(
+      pipfileLockExtractor,
+      "Pipfile.lock",
+      lock({
+        default: {
+          myproject: { editable: true, path: "." },
+          localdir: { editable: true, path: "./libs/localdir" },
+          vendored: { path: "./vendor/vendored-1.0-py3-none-any.whl" },
+          requests: { hashes: ["sha256:aa"], index: "pypi", version: "==2.31.0" },
+        },
+        develop: {},
+      }),
+    );
+    expect(r.packages.map((p) => [p.name, p.version, p.unpinned?.kind])).toEqual([
+      ["localdir", null, "editable"],
+      ["vendored", "1.0", "path"],
+      ["requests", "2.31.0", undefined],
+    ]);
+    expect(r.workspaceMembers).toEqual(["libs/localdir"]);
+  });
+});

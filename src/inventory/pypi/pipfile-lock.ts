@@ -10,7 +10,8 @@ import { jsonObjectLines, jsonPath } from "../json-lines.js";
 import type { ExtractedPackage, ExtractResult, Scope } from "../model.js";
 import { normalisePypiName } from "../normalise.js";
 import { formatPath, isRecord, parseJson } from "../text.js";
-import { distributionFromFileName, referenceKind } from "./pep508.js";
+import { distributionFromFileName, isArchivePath, referenceKind } from "./pep508.js";
+import { isInsideDir, relativeDir } from "./toml-lines.js";
 
 function typeName(v: unknown): string {
   if (v === null) return "null";
@@ -50,6 +51,7 @@ function extract(input: FileInput): ExtractResult {
   };
 
   const packages: ExtractedPackage[] = [];
+  const members = new Set<string>();
   /** By name as written: the same name and version in several categories is one package with several scopes. */
   const seen = new Map<string, ExtractedPackage>();
   for (const category in data) {
@@ -68,6 +70,13 @@ function extract(input: FileInput): ExtractResult {
       if (!isRecord(entry)) fail([category, name], `expected an object, got ${typeName(entry)}`);
       const bad = invalidField(entry);
       if (bad) fail([category, name, bad.key], bad.detail);
+      const localPath = entry.path as string | undefined;
+      if (localPath !== undefined && !isArchivePath(localPath)) {
+        // `-e .`: the project itself, not a dependency.
+        if (relativeDir(localPath) === ".") continue;
+        // A project directory inside this one: its dependencies are locked here too.
+        if (isInsideDir(localPath)) members.add(relativeDir(localPath));
+      }
       const pkg = readEntry(name, entry, scopes, lines.get(`${category}\u0000${name}`));
       const same = seen.get(name);
       if (same && same.version === pkg.version && same.unpinned?.spec === pkg.unpinned?.spec) {
@@ -79,7 +88,7 @@ function extract(input: FileInput): ExtractResult {
       packages.push(pkg);
     }
   }
-  return { packages };
+  return members.size ? { packages, workspaceMembers: [...members].sort() } : { packages };
 }
 
 const STRING_FIELDS = [

@@ -186,3 +186,16 @@ describe("pipfile", () => {
     expect(err.message).toMatch(/^Pipfile:1:\d+: invalid TOML: /);
   });
 });
+
+describe("pipfile: the project itself", () => {
+  it('leaves out `{path = ".", editable = true}` (pipenv install -e .), keeps other paths', async () => {
+    const r = await extractText(
+      pipfileExtractor,
+      "Pipfile",
+      '[packages]\nmyproject = {path = ".", editable = true}\nlocaldir = {path = "./libs/localdir", editable = true}\n',
+    );
+    expect(r.packages.map((p) => [p.name, p.unpinned])).toEqual([
+      ["localdir", { kind: "editable", spec: "./libs/localdir" }],
+    ]);
+  });
+});

@@ -10,6 +10,7 @@ import { normalisePypiName } from "../normalise.js";
 import { formatPath, isRecord, parseToml } from "../text.js";
 import { distributionFromFileName, pinnedVersion, referenceKind } from "./pep508.js";
 import { tomlLineOf, tomlValueLines } from "./pyproject.js";
+import { relativeDir } from "./toml-lines.js";
 
 /** Top-level tables that are not package categories (pipenv's NON_CATEGORY_SECTIONS). */
 const NON_CATEGORY = new Set(["source", "requires", "scripts", "pipenv", "build-system"]);
@@ -143,7 +144,12 @@ function extract(input: FileInput): ExtractResult {
     if (!isRecord(body)) fail(ctx, [category], `expected a table of packages, got ${typeName(body)}`);
     const scope: Scope = category === "packages" ? "prod" : "dev";
     for (const [name, value] of Object.entries(body)) {
-      packages.push(entryPackage(ctx, name, value, [category, name], scope));
+      const pkg = entryPackage(ctx, name, value, [category, name], scope);
+      // `{path = ".", editable = true}`: the project itself, not a dependency.
+      if (pkg.unpinned?.kind !== "vcs" && isRecord(value) && value.path !== undefined) {
+        if (relativeDir(value.path as string) === ".") continue;
+      }
+      packages.push(pkg);
     }
   }
   return { packages };

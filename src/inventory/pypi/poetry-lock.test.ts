@@ -391,3 +391,48 @@ describe("poetry.lock errors", () => {
     );
   });
 });
+
+describe("poetry.lock written by Poetry 1.3 (lock-version 2.0 with category, a path and a git dependency)", () => {
+  const path = fixture("v2.0-poetry-1.3");
+
+  it("reads every entry at its header, scoped by category, optional ones as optional", async () => {
+    const r = await extractFile(extractor, path);
+    expect(r.packages).toHaveLength(32);
+    expectHeaderLines(path, r);
+    expect(find(r, "babel-x").scopes).toEqual(["dev"]); // an optional group is still category "dev"
+    expect(find(r, "sqlalchemy").scopes).toEqual(["optional"]);
+    expect(find(r, "webfw").scopes).toEqual(["prod"]);
+    expect(r.packages.filter((p) => p.name === "urllib3").map((p) => p.version)).toEqual([
+      "1.26.16",
+      "2.0.4",
+    ]);
+    expect(find(r, "gitpoet")).toMatchObject({
+      version: "2.0.0",
+      unpinned: {
+        kind: "vcs",
+        spec: "git+file:///home/dev/src/gitpoet@dfbb934284d26e7ccd2bb7a55b600da6e06be517",
+      },
+    });
+    expect(find(r, "setuptools").hashes).toEqual([sha("ef1f3a7b")]);
+  });
+
+  it("reports the directory of a path dependency as covered: its pyproject.toml's dependencies are locked here", async () => {
+    const r = await extractFile(extractor, path);
+    expect(find(r, "locallib")).toMatchObject({
+      unpinned: { kind: "editable", spec: "libs/locallib" },
+      dependencies: [{ name: "six", version: "1.16.0" }],
+    });
+    expect(r.workspaceMembers).toEqual(["libs/locallib"]);
+  });
+
+  it("does not report path dependencies outside the project or given by absolute paths", async () => {
+    const entry = (name: string, url: string) =>
+      `[[package]]\nname = "${name}"\nversion = "1.0"\noptional = false\npython-versions = "*"\nfiles = []\ndevelop = true\n\n[package.source]\ntype = "directory"\nurl = "${url}"\n\n`;
+    const r = await extractText(
+      extractor,
+      "poetry.lock",
+      `${entry("a", "../sibling")}${entry("b", "/opt/b")}${entry("c", "./packages/c/")}[metadata]\nlock-version = "2.0"\n`,
+    );
+    expect(r.workspaceMembers).toEqual(["packages/c"]);
+  });
+});

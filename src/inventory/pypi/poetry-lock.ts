@@ -9,7 +9,14 @@ import type { DependencyRef, ExtractedPackage, ExtractResult, Scope, Unpinned } 
 import { SCOPES } from "../model.js";
 import { normalisePypiName } from "../normalise.js";
 import { isRecord, parseToml } from "../text.js";
-import { entryLines, keyLine, majorVersion, validateEntries } from "./toml-lines.js";
+import {
+  entryLines,
+  isInsideDir,
+  keyLine,
+  majorVersion,
+  relativeDir,
+  validateEntries,
+} from "./toml-lines.js";
 
 const FileEntry = z.object({ file: z.string().optional(), hash: z.string() });
 
@@ -93,7 +100,12 @@ function extract(input: FileInput): ExtractResult {
   const metaHashes = lookupByName(lock.metadata.hashes);
 
   const out: ExtractedPackage[] = [];
+  const members = new Set<string>();
   packages.forEach((p, index) => {
+    // A path dependency's directory inside the project: its own dependencies are locked here too.
+    if (p.source?.type === "directory" && p.source.url && isInsideDir(p.source.url)) {
+      members.add(relativeDir(p.source.url));
+    }
     const pkg: ExtractedPackage = { name: p.name, version: p.version };
     const line = lines[index];
     if (line) pkg.line = line;
@@ -108,7 +120,7 @@ function extract(input: FileInput): ExtractResult {
     if (markers) pkg.markers = markers;
     out.push(pkg);
   });
-  return { packages: out };
+  return members.size ? { packages: out, workspaceMembers: [...members].sort() } : { packages: out };
 }
 
 /** A name-keyed table of metadata, read by exact name first and then by normalised name. */

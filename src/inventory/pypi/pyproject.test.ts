@@ -223,6 +223,27 @@ describe("pyproject", () => {
     expect(packages[2]!.unpinned?.spec).toBe("file:///${PROJECT_ROOT}/packages/helper#egg=helper");
   });
 
+  it("Rye: [tool.rye] dev-dependencies (openai/openai-python, locked in requirements-dev.lock)", async () => {
+    const { packages, warnings } = await extractFile(pyprojectExtractor, fixture("rye"));
+    expect(warnings).toBeUndefined();
+    expect(packages.filter((p) => p.scopes?.[0] === "prod").map((p) => p.name)).toEqual([
+      "httpx",
+      "pydantic",
+      "typing-extensions",
+      "anyio",
+      "distro",
+      "sniffio",
+    ]);
+    expect(summary(packages.filter((p) => p.scopes?.[0] !== "prod")).slice(0, 4)).toEqual([
+      ["aiohttp", null, "optional", 21, "any"],
+      ["httpx_aiohttp", null, "optional", 21, "range"],
+      ["websockets", null, "optional", 22, "range"],
+      ["pyright", "1.1.399", "dev", 28, "exact"],
+    ]);
+    expect(packages.find((p) => p.name === "websockets")?.unpinned?.spec).toBe(">=13,<16");
+    expect(packages.filter((p) => p.scopes?.[0] === "dev")).toHaveLength(13);
+  });
+
   it("a pyproject without dependency tables has no packages", async () => {
     expect(await extractFile(pyprojectExtractor, fixture("tools-only"))).toEqual({ packages: [] });
     expect(await extractText(pyprojectExtractor, "pyproject.toml", "")).toEqual({ packages: [] });

@@ -1,6 +1,6 @@
 /**
  * pyproject.toml: PEP 621 `[project]` dependencies and optional dependencies, PEP 735 `[dependency-groups]`,
- * Poetry's `[tool.poetry.*dependencies]`, uv's `[tool.uv] dev-dependencies` and PDM's
+ * Poetry's `[tool.poetry.*dependencies]`, uv's and Rye's `dev-dependencies` and PDM's
  * `[tool.pdm.dev-dependencies]`. Every entry is a direct dependency of the project; none is pinned by a
  * resolver, so most are ranges.
  */
@@ -619,10 +619,15 @@ function extract(input: FileInput): ExtractResult {
   const groups = table(ctx, data["dependency-groups"], ["dependency-groups"]);
   if (groups) standard.push(...addDependencyGroups(ctx, groups));
 
-  // uv, PDM
+  // uv, Rye (whose requirements-dev.lock pins these), PDM
   if (uv)
     standard.push(
       ...addRequirementList(ctx, uv["dev-dependencies"], ["tool", "uv", "dev-dependencies"], "dev"),
+    );
+  const rye = tool ? table(ctx, tool.rye, ["tool", "rye"]) : undefined;
+  if (rye)
+    standard.push(
+      ...addRequirementList(ctx, rye["dev-dependencies"], ["tool", "rye", "dev-dependencies"], "dev"),
     );
   if (pdm) {
     const dev = table(ctx, pdm["dev-dependencies"], ["tool", "pdm", "dev-dependencies"]);
@@ -678,7 +683,7 @@ export const pyprojectExtractor: FileExtractor = {
   ecosystem: "PyPI",
   kind: "manifest",
   description:
-    "pyproject.toml: PEP 621 dependencies and extras, PEP 735 dependency groups, Poetry, uv and PDM dev dependencies",
+    "pyproject.toml: PEP 621 dependencies and extras, PEP 735 dependency groups, Poetry, uv, Rye and PDM dev dependencies",
   matchFile: (baseName) => baseName === "pyproject.toml",
   extract,
 };

@@ -160,8 +160,8 @@ describe("requirements: hand-written file", () => {
     expect(warnings).toEqual([
       `requirements.txt:21: cannot tell the package name of "${black}" (no #egg= fragment or package file name); using the URL as its name`,
       'requirements.txt:23: cannot tell the package name of "https://example.com/archive/master.zip" (no #egg= fragment or package file name); using the URL as its name',
-      'requirements.txt:25: cannot tell the package name of "./vendor/mylib" (no #egg= fragment or package file name); using the path as its name',
-      'requirements.txt:27: cannot tell the package name of "./plugins/auth" (no #egg= fragment or package file name); using the path as its name',
+      'requirements.txt:25: cannot tell the package name of "./vendor/mylib" (no #egg= fragment, and no pyproject.toml, setup.cfg or setup.py name found there); using the path as its name',
+      'requirements.txt:27: cannot tell the package name of "./plugins/auth" (no #egg= fragment, and no pyproject.toml, setup.cfg or setup.py name found there); using the path as its name',
     ]);
   });
 
@@ -507,5 +507,72 @@ describe("dev requirements files", () => {
     expect(isDevFile("/p/requirements-latest.txt")).toBe(false);
     const prod = await extractText(requirementsExtractor, "requirements.txt", "flask==2.2.2\n");
     expect(prod.packages[0]?.scopes).toBeUndefined();
+  });
+});
+
+describe("requirements: local project directories (real `-e .` and path requirements)", () => {
+  it("leaves out the project itself and names local projects from their metadata", async () => {
+    const r = await extractFile(requirementsExtractor, fixture("local-projects/requirements.txt"));
+    expect(r.packages.map((p) => [p.name, p.unpinned?.kind ?? null, p.extras ?? null, p.line])).toEqual([
+      ["acme-core", "editable", null, 5], // pyproject.toml [project] name
+      ["acme_legacy", "path", null, 6], // setup.cfg [metadata] name
+      ["acme.old", "editable", null, 7], // a literal name= in setup.py (not run)
+      ["acme-auth", "editable", ["ldap"], 8], // [tool.poetry] name
+      ["requests", null, null, 9],
+    ]);
+    expect(r.warnings).toBeUndefined();
+    // their manifests are covered by this file (what they need is listed here)
+    expect(r.workspaceMembers).toEqual(["libs/core", "libs/legacy", "libs/old", "plugins/auth"]);
+  });
+
+  it("reads paths in requirements/*.txt from the project's root, where pip is run", async () => {
+    const r = await extractFile(requirementsExtractor, fixture("local-projects/requirements/dev.txt"));
+    expect(r.packages.map((p) => [p.name, p.unpinned?.spec ?? p.version, p.scopes])).toEqual([
+      ["acme-core", "./libs/core", ["dev"]],
+      ["pytest", "8.3.4", ["dev"]],
+    ]);
+    expect(r.workspaceMembers).toBeUndefined(); // ../libs/core is not below requirements/
+  });
+});
+
+describe("requirements: Rye lockfiles (openai/openai-python requirements.lock)", () => {
+  it("matches requirements.lock and requirements-dev.lock, the latter as dev", () => {
+    expect(requirementsExtractor.matchFile("requirements.lock", "/r/requirements.lock")).toBe(true);
+    expect(requirementsExtractor.matchFile("requirements-dev.lock", "/r/requirements-dev.lock")).toBe(true);
+    expect(requirementsExtractor.matchFile("poetry.lock", "/r/poetry.lock")).toBe(false);
+    expect(isDevFile("/r/requirements-dev.lock")).toBe(true);
+    expect(isDevFile("/r/requirements.lock")).toBe(false);
+  });
+
+  it("leaves out `-e file:.` and takes `# via <the project>` as direct", async () => {
+    const r = await extractFile(requirementsExtractor, fixture("rye/requirements.lock"));
+    expect(r.packages).toHaveLength(37);
+    expect(r.packages.map((p) => p.name)).not.toContain("file:.");
+    expect(r.warnings).toBeUndefined();
+    const direct = r.packages.filter((p) => p.direct).map((p) => p.name);
+    expect(direct).toEqual([
+      "aiohttp",
+      "anyio",
+      "distro",
+      "httpx",
+      "httpx-aiohttp",
+      "jiter",
+      "numpy",
+      "pandas",
+      "pandas-stubs",
+      "pydantic",
+      "sniffio",
+      "sounddevice",
+      "tqdm",
+      "typing-extensions",
+      "websockets",
+    ]);
+    expect(one(r.packages, "certifi")).toMatchObject({ version: "2023.7.22", direct: false, line: 29 });
+    expect(one(r.packages, "httpx").dependencies).toEqual([
+      { name: "anyio", version: "4.1.0" },
+      { name: "certifi", version: "2023.7.22" },
+      { name: "httpcore", version: "1.0.2" },
+      { name: "idna", version: "3.4" },
+    ]);
   });
 });

@@ -5,12 +5,13 @@
  * requirements. pip-compile (and `uv pip compile`) `# via` annotations say which entries are direct and give
  * the dependency edges.
  */
-import { dirname, resolve } from "node:path";
+import { dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
 import { fileURLToPath } from "node:url";
 import { InputError } from "../../errors.js";
 import type { FileExtractor, FileInput } from "../extractor.js";
 import type { ExtractedPackage, ExtractResult } from "../model.js";
 import { normalisePypiName } from "../normalise.js";
+import { isRecord, parseToml } from "../text.js";
 import {
   distributionFromFileName,
   eggFragment,
@@ -40,6 +41,10 @@ interface State {
   pins: Map<string, string>;
   /** Files already read, keyed by mode and absolute path. */
   done: Set<string>;
+  /** Local directories whose package name the requirement does not give (read from their metadata). */
+  unnamed: Set<Package>;
+  /** Project directories inside the input file's directory (relative, posix), for workspaceMembers. */
+  members: Set<string>;
 }
 
 interface LogicalLine {
@@ -262,9 +267,11 @@ function linkPackage(st: State, where: Where, ref: string, extras: string[], edi
     pkg.name = egg.name;
     extras = [...extras, ...egg.extras];
   } else if (dist) pkg.name = dist.name;
+  else if (kind === "path")
+    st.unnamed.add(pkg); // a project directory: named from its metadata later
   else {
     st.warnings.push(
-      `${where.display}:${where.line}: cannot tell the package name of "${ref}" (no #egg= fragment or package file name); using the ${kind === "path" ? "path" : "URL"} as its name`,
+      `${where.display}:${where.line}: cannot tell the package name of "${ref}" (no #egg= fragment or package file name); using the URL as its name`,
     );
   }
   if (dist && normalisePypiName(dist.name) === normalisePypiName(pkg.name)) pkg.version = dist.version;
@@ -428,6 +435,7 @@ async function readFile(
       if (pkg.version !== null && !pkg.unpinned) st.pins.set(normalisePypiName(pkg.name), pkg.version);
       continue;
     }
+    if (st.unnamed.has(pkg) && !(await nameLocalProject(st, where, abs, pkg))) continue;
     pkg.direct = true;
     if (fileField) pkg.file = fileField;
     const entry: Entry = { pkg, from: abs };
@@ -436,6 +444,80 @@ async function readFile(
     if (comment !== undefined) collecting = readVia(entry, comment);
   }
 }
+
+/** `.`, `./`, `file:.`: the directory pip runs in, by convention the project itself. */
+const PROJECT_ITSELF = /^(?:file:)?\.[\\/]?$/i;
+
+/**
+ * Names a requirement on a local project directory from its metadata (`pyproject.toml` `[project]` or
+ * `[tool.poetry]` name, `setup.cfg` `[metadata]` name, a literal `name=` in `setup.py`), as pip would by
+ * building it; nothing is run. pip reads relative paths from the working directory, by convention the
+ * project's root: the file's directory, or its parent for `requirements/*.txt`. Returns false for `.` (the
+ * project itself, not a dependency).
+ */
+async function nameLocalProject(st: State, where: Where, fromAbs: string, pkg: Package): Promise<boolean> {
+  const ref = pkg.unpinned!.spec;
+  if (PROJECT_ITSELF.test(ref)) return false;
+  const fileDir = dirname(fromAbs);
+  const path = ref.replace(/[?#].*$/s, "");
+  let dirs: string[];
+  if (/^file:\/\//i.test(path)) {
+    try {
+      dirs = [fileURLToPath(path)];
+    } catch {
+      dirs = [];
+    }
+  } else {
+    const local = path.replace(/^file:/i, "");
+    dirs = [resolve(fileDir, local), resolve(dirname(fileDir), local)];
+  }
+  for (const dir of dirs) {
+    const name = await projectName(st, dir);
+    if (!name) continue;
+    pkg.name = name;
+    const rel = relative(dirname(st.input.path), dir).split(sep).join("/");
+    if (rel && rel !== ".." && !rel.startsWith("../") && !isAbsolute(rel)) st.members.add(rel);
+    return true;
+  }
+  st.warnings.push(
+    `${where.display}:${where.line}: cannot tell the package name of "${ref}" (no #egg= fragment, and no pyproject.toml, setup.cfg or setup.py name found there); using the path as its name`,
+  );
+  return true;
+}
+
+/** The project name a directory's metadata declares, without running anything; undefined when none. */
+async function projectName(st: State, dir: string): Promise<string | undefined> {
+  const read = async (name: string): Promise<string | undefined> => {
+    try {
+      return await st.input.readText(join(dir, name));
+    } catch {
+      return undefined;
+    }
+  };
+  const pyproject = await read("pyproject.toml");
+  if (pyproject !== undefined) {
+    try {
+      const data = parseToml("pyproject.toml", pyproject);
+      const project = isRecord(data.project) ? data.project : undefined;
+      const tool = isRecord(data.tool) ? data.tool : undefined;
+      const poetry = tool && isRecord(tool.poetry) ? tool.poetry : undefined;
+      for (const name of [project?.name, poetry?.name]) {
+        if (typeof name === "string" && PROJECT_NAME.test(name.trim())) return name.trim();
+      }
+    } catch {
+      // not valid TOML: try the other files
+    }
+  }
+  const cfg = await read("setup.cfg");
+  const fromCfg =
+    cfg && /^\[metadata\][^[]*?^[ \t]*name[ \t]*[=:][ \t]*([A-Za-z0-9][A-Za-z0-9._-]*)[ \t]*$/m.exec(cfg);
+  if (fromCfg) return fromCfg[1];
+  const py = await read("setup.py");
+  const fromPy = py && /\bname\s*=\s*["']([A-Za-z0-9][A-Za-z0-9._-]*)["']/.exec(py);
+  return fromPy ? fromPy[1] : undefined;
+}
+
+const PROJECT_NAME = /^[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?$/;
 
 /** A `# via` item that names a requirements/constraints file or the project itself, not a package. */
 function isSourceItem(item: string): boolean {
@@ -461,7 +543,11 @@ function addEdges(st: State): void {
   }
   for (const child of st.entries) {
     if (!isAnnotation(child.via)) continue; // a comment that only starts with "via"
-    child.pkg.direct = child.via.some(isSourceItem);
+    // Required by an input file, or by a package the file does not list: the project itself (Rye and uv
+    // write `# via <project>` for what `-e file:.` requires).
+    child.pkg.direct = child.via.some(
+      (item) => isSourceItem(item) || !byName.has(normalisePypiName(item.replace(/\[.*$/s, "").trim())),
+    );
     for (const item of child.via) {
       if (isSourceItem(item)) continue;
       const parentName = normalisePypiName(item.replace(/\[.*$/s, "").trim());
@@ -480,7 +566,15 @@ function addEdges(st: State): void {
 }
 
 async function extract(input: FileInput): Promise<ExtractResult> {
-  const st: State = { input, entries: [], warnings: [], pins: new Map(), done: new Set() };
+  const st: State = {
+    input,
+    entries: [],
+    warnings: [],
+    pins: new Map(),
+    done: new Set(),
+    unnamed: new Set(),
+    members: new Set(),
+  };
   st.done.add(`r\u0000${input.path}`);
   await readFile(st, input.path, input.file, input.text, false, [input.path]);
   for (const { pkg } of st.pins.size ? st.entries : []) {
@@ -494,6 +588,7 @@ async function extract(input: FileInput): Promise<ExtractResult> {
   for (const e of st.entries) if (isDevFile(e.from)) e.pkg.scopes = ["dev"];
   const result: ExtractResult = { packages: st.entries.map((e) => e.pkg) };
   if (st.warnings.length) result.warnings = st.warnings;
+  if (st.members.size) result.workspaceMembers = [...st.members].sort();
   return result;
 }
 
@@ -502,7 +597,7 @@ async function extract(input: FileInput): Promise<ExtractResult> {
  * follow, what they list is for development and CI, not production.
  */
 export function isDevFile(path: string): boolean {
-  const base = (path.split(/[\\/]/).pop() ?? "").toLowerCase().replace(/\.(txt|pip|in)$/, "");
+  const base = (path.split(/[\\/]/).pop() ?? "").toLowerCase().replace(/\.(txt|pip|in|lock)$/, "");
   return /(^|[-_.])(dev|devel|develop|development|test|tests|testing|lint|linting|docs?|ci|typing|mypy|tox|style|qa)([-_.]|$)/.test(
     base,
   );
@@ -518,11 +613,13 @@ export const requirementsExtractor: FileExtractor = {
   ecosystem: "PyPI",
   kind: "lockfile",
   description:
-    "pip requirements files (requirements*.txt, *-requirements.txt, requirements/*.txt), with includes",
+    "pip requirements files (requirements*.txt, *-requirements.txt, requirements/*.txt, Rye's requirements*.lock), with includes",
   matchFile(baseName: string, path: string): boolean {
     const name = baseName.toLowerCase();
     if (name.startsWith("constraints")) return false;
     if (/^requirements.*\.(txt|pip)$/.test(name)) return true;
+    // Rye's lockfiles (pip-compile format): requirements.lock, requirements-dev.lock.
+    if (/^requirements.*\.lock$/.test(name)) return true;
     if (/[-_]requirements\.txt$/.test(name)) return true;
     return name.endsWith(".txt") && inRequirementsDir(path);
   },

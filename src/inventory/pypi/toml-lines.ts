@@ -368,6 +368,14 @@ export function majorVersion(version: unknown): number | undefined {
   return m ? Number(m[1]) : undefined;
 }
 
+/** Whether a directory path is relative and below the current one (not `.`, not above it, not absolute). */
+export function isInsideDir(path: string): boolean {
+  const d = relativeDir(path);
+  return (
+    d !== "." && d !== ".." && !d.startsWith("../") && !/^(?:[A-Za-z]:)?\//.test(d) && !/^file:/i.test(d)
+  );
+}
+
 /** A relative posix directory as workspaceMembers wants it: no `./`, no trailing slash, `/` separators. */
 export function relativeDir(path: string): string {
   let p = path.replace(/\\/g, "/").replace(/\/+$/, "");

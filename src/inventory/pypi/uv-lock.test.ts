@@ -28,9 +28,12 @@ async function errorOf(text: string): Promise<InputError> {
 const HEAD = 'version = 1\nrevision = 3\nrequires-python = ">=3.12"\n';
 
 describe("uv.lock matchFile", () => {
-  it("matches uv.lock only", () => {
+  it("matches uv.lock and PEP 723 script locks (x.py.lock) only", () => {
     expect(extractor.matchFile("uv.lock", "/x/uv.lock")).toBe(true);
+    expect(extractor.matchFile("issue-triage.py.lock", "/x/issue-triage.py.lock")).toBe(true);
     expect(extractor.matchFile("uv.toml", "/x/uv.toml")).toBe(false);
+    expect(extractor.matchFile(".py.lock", "/x/.py.lock")).toBe(false);
+    expect(extractor.matchFile("poetry.lock", "/x/poetry.lock")).toBe(false);
   });
 });
 
@@ -53,7 +56,8 @@ describe("uv.lock workspace (editable root and member, forks, every source kind)
       "sniffio@1.3.1",
       "torch@2.5.1+cpu",
     ]);
-    expect(r.workspaceMembers).toEqual(["libs/core"]);
+    // the member and the local path dependency: the lock covers their manifests
+    expect(r.workspaceMembers).toEqual(["libs/core", "vendor/localpkg"]);
     const lines = readFileSync(fixture("workspace"), "utf8").split("\n");
     for (const p of r.packages) expect(lines[p.line! - 1]).toBe("[[package]]");
   });
@@ -257,5 +261,81 @@ describe("uv.lock errors", () => {
     expect(deps.message).toMatch(/^uv\.lock:5: not a valid uv\.lock: package\[0\]\.dependencies\[0\]: /);
     const members = await errorOf(`${HEAD}\n[manifest]\nmembers = "a"\n`);
     expect(members.message).toMatch(/^uv\.lock: not a valid uv\.lock: manifest\.members: /);
+  });
+});
+
+describe("uv.lock: real cases", () => {
+  it("reads a script lock (`uv lock --script`): the manifest's requirements are the direct ones", async () => {
+    // Shape of astral-sh/uv agents/scripts/issue-triage-preview.py.lock (uv 0.9, revision 3).
+    const reg = 'source = { registry = "https://pypi.org/simple" }';
+    const r = await extractText(
+      extractor,
+      "triage.py.lock",
+      `${HEAD}\n[manifest]\nrequirements = [{ name = "httpx" }]\n\n` +
+        `[[package]]\nname = "anyio"\nversion = "4.14.1"\n${reg}\ndependencies = [\n    { name = "idna" },\n]\n\n` +
+        `[[package]]\nname = "httpx"\nversion = "0.28.1"\n${reg}\ndependencies = [\n    { name = "anyio" },\n    { name = "idna" },\n]\n\n` +
+        `[[package]]\nname = "idna"\nversion = "3.18"\n${reg}\n`,
+    );
+    expect(r.packages.map((p) => [p.name, p.direct, p.scopes, p.line])).toEqual([
+      ["anyio", false, undefined, 8],
+      ["httpx", true, ["prod"], 16],
+      ["idna", false, undefined, 25],
+    ]);
+  });
+
+  it("skips, with a warning, a `.py.lock` that is not a uv lock (an empty file lock)", async () => {
+    expect(await extractText(extractor, "worker.py.lock", "")).toEqual({
+      packages: [],
+      warnings: ["not a uv script lock (no top-level `version`); skipped"],
+    });
+    expect((await extractText(extractor, "s.py.lock", `# uv\n${HEAD}`)).packages).toEqual([]);
+    expect((await errorOf("")).message).toMatch(/^uv\.lock: not a uv\.lock/); // uv.lock itself must be one
+  });
+
+  it("rejects a uv 0.2 lock that has `version = 1` and [[distribution]] tables instead of reading nothing", async () => {
+    // astral-sh/uv a/uv.lock, written by a uv 0.2 preview.
+    const text =
+      'version = 1\nrequires-python = ">=3.11, <3.13"\n\n[[distribution]]\nname = "b"\nversion = "0.1.0"\n' +
+      'source = "directory+/home/u/a"\nsdist = { path = "/home/u/a" }\n\n[[distribution]]\nname = "black"\n' +
+      'version = "0.1.0"\nsource = "editable+."\nsdist = { path = "." }\n';
+    expect((await errorOf(text)).message).toMatch(/^uv\.lock: uv\.lock from a uv before 0\.3/);
+  });
+
+  it("keeps a registry package that has a workspace member's name (a fork), and editable path dependencies", async () => {
+    const r = await extractText(
+      extractor,
+      "uv.lock",
+      `${HEAD}\n[manifest]\nmembers = ["app", "shared"]\n\n` +
+        '[[package]]\nname = "app"\nversion = "0.1.0"\nsource = { editable = "." }\n' +
+        'dependencies = [\n    { name = "shared", version = "1.0.0", source = { editable = "shared" } },\n' +
+        '    { name = "tool" },\n]\n\n' +
+        '[[package]]\nname = "shared"\nversion = "1.0.0"\nsource = { editable = "shared" }\n\n' +
+        '[[package]]\nname = "shared"\nversion = "0.9.0"\nsource = { registry = "https://pypi.org/simple" }\n\n' +
+        '[[package]]\nname = "tool"\nversion = "2.0.0"\nsource = { editable = "../tool" }\n' +
+        'dependencies = [\n    { name = "shared", version = "0.9.0", source = { registry = "https://pypi.org/simple" } },\n]\n',
+    );
+    expect(r.packages.map((p) => [p.name, p.version, p.direct, p.unpinned?.kind ?? null])).toEqual([
+      ["shared", "0.9.0", false, null],
+      ["tool", "2.0.0", true, "editable"],
+    ]);
+    expect(find(r, "tool").dependencies).toEqual([{ name: "shared", version: "0.9.0" }]);
+    expect(r.workspaceMembers).toEqual(["shared"]); // ../tool is outside the project
+  });
+
+  it("without [manifest] members only the package at `.` is the project: an editable path dependency is kept", async () => {
+    const r = await extractText(
+      extractor,
+      "uv.lock",
+      `${HEAD}\n[[package]]\nname = "app"\nversion = "0.1.0"\nsource = { editable = "." }\n` +
+        'dependencies = [\n    { name = "lib" },\n]\n\n' +
+        '[[package]]\nname = "lib"\nversion = "0.2.0"\nsource = { editable = "libs/lib" }\n' +
+        'dependencies = [\n    { name = "six" },\n]\n\n' +
+        '[[package]]\nname = "six"\nversion = "1.17.0"\nsource = { registry = "https://pypi.org/simple" }\n',
+    );
+    expect(r.packages.map((p) => [p.name, p.direct, p.unpinned])).toEqual([
+      ["lib", true, { kind: "editable", spec: "libs/lib" }],
+      ["six", false, undefined],
+    ]);
+    expect(r.workspaceMembers).toEqual(["libs/lib"]);
   });
 });

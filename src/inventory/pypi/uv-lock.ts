@@ -10,7 +10,7 @@ import type { DependencyRef, ExtractedPackage, ExtractResult, Scope, Unpinned } 
 import { SCOPES } from "../model.js";
 import { normalisePypiName } from "../normalise.js";
 import { parseToml } from "../text.js";
-import { entryLines, keyLine, relativeDir, validateEntries } from "./toml-lines.js";
+import { entryLines, isInsideDir, keyLine, relativeDir, validateEntries } from "./toml-lines.js";
 
 const Source = z.object({
   registry: z.string().optional(),
@@ -77,14 +77,21 @@ export const uvLockExtractor: FileExtractor = {
   ecosystem: "PyPI",
   kind: "lockfile",
   description: "uv lockfile (uv.lock, version 1)",
-  matchFile: (baseName) => baseName === "uv.lock",
+  // `uv lock --script x.py` writes the lock of a PEP 723 script beside it, as `x.py.lock`.
+  matchFile: (baseName) => baseName === "uv.lock" || /.\.py\.lock$/.test(baseName),
   extract,
 };
 
 function extract(input: FileInput): ExtractResult {
   const { file, text } = input;
+  // `x.py.lock` is also what file-locking libraries name a lock next to `x.py` (often empty): only a file
+  // that starts like a uv lock is read as one.
+  if (!/(?:^|[\\/])uv\.lock$/.test(input.path) && !/^\s*(?:#[^\n]*\n\s*)*version\s*=/.test(text)) {
+    return { packages: [], warnings: ["not a uv script lock (no top-level `version`); skipped"] };
+  }
   const data = parseToml(file, text);
-  if (data.version === undefined) {
+  // uv 0.2 wrote `[[distribution]]` tables, with or without `version = 1`.
+  if (data.version === undefined || (Array.isArray(data.distribution) && data.package === undefined)) {
     if (Array.isArray(data.distribution)) {
       throw new InputError(
         file,
@@ -114,11 +121,21 @@ function extract(input: FileInput): ExtractResult {
     else byName.set(key, [p]);
   }
 
+  // The roots: the workspace members (`[manifest] members`, or, for a single project, the package at `.`),
+  // and virtual packages (never installed themselves). A member's name can also be locked from a registry
+  // (a fork); a path dependency can be editable without being a member: those are components.
   const members = new Set((lock.manifest?.members ?? []).map(normalisePypiName));
-  const isRoot = (p: Package): boolean =>
-    p.source?.editable !== undefined ||
-    p.source?.virtual !== undefined ||
-    members.has(normalisePypiName(p.name));
+  const isRoot = (p: Package): boolean => {
+    const s = p.source;
+    if (!s) return false;
+    if (s.virtual !== undefined) return true;
+    if (members.size) {
+      return (
+        (s.editable !== undefined || s.directory !== undefined) && members.has(normalisePypiName(p.name))
+      );
+    }
+    return s.editable !== undefined && relativeDir(s.editable) === ".";
+  };
   const roots = new Set(packages.filter(isRoot));
 
   /** The locked packages a dependency entry names: by name, narrowed by version and source when given. */
@@ -160,11 +177,10 @@ function extract(input: FileInput): ExtractResult {
   const out: ExtractedPackage[] = [];
   const workspaceMembers = new Set<string>();
   packages.forEach((p, index) => {
-    if (roots.has(p)) {
-      const dir = p.source?.editable ?? p.source?.virtual ?? p.source?.directory;
-      if (dir !== undefined && relativeDir(dir) !== ".") workspaceMembers.add(relativeDir(dir));
-      return;
-    }
+    // Members and local path dependencies: the lock covers their manifests (their dependencies are locked).
+    const dir = p.source?.editable ?? p.source?.virtual ?? p.source?.directory;
+    if (dir !== undefined && isInsideDir(dir)) workspaceMembers.add(relativeDir(dir));
+    if (roots.has(p)) return;
     const pkg: ExtractedPackage = { name: p.name, version: p.version ?? null };
     const line = lines[index];
     if (line) pkg.line = line;
@@ -222,6 +238,7 @@ function sourceOf(p: Package, pkg: ExtractedPackage): void {
     pkg.resolved = s.url;
   } else if (s.path !== undefined) unpinned = { kind: "path", spec: s.path };
   else if (s.directory !== undefined) unpinned = { kind: "path", spec: s.directory };
+  else if (s.editable !== undefined) unpinned = { kind: "editable", spec: s.editable };
   else if (s.registry !== undefined && !PYPI.test(s.registry)) pkg.resolved = s.registry; // another index
   if (unpinned) pkg.unpinned = unpinned;
 }
