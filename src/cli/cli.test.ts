@@ -138,6 +138,11 @@ describe("depwarden CLI", () => {
     expect(spdx.spdxVersion).toBe("SPDX-2.3");
   });
 
+  it("sbom of a lockfile names the project after its directory", () => {
+    const bom = JSON.parse(run(["sbom", "examples/web-frontend/package-lock.json"]).stdout);
+    expect(bom.metadata.component.name).toBe("web-frontend");
+  });
+
   it("sbom refuses to write an incomplete SBOM", () => {
     const root = tmpTree({ "package-lock.json": "{" });
     const r = run(["sbom", ".", "-o", "bom.json"], root);

@@ -1,4 +1,5 @@
-import { basename, resolve } from "node:path";
+import { statSync } from "node:fs";
+import { basename, dirname, resolve } from "node:path";
 import type { Command } from "commander";
 import { buildInventory } from "../inventory/inventory.js";
 import { TOOL_VERSION } from "../version.js";
@@ -46,7 +47,7 @@ export function registerSbom(program: Command, global: () => GlobalOptions, setE
     }
     const options = {
       toolVersion: TOOL_VERSION,
-      projectName: flags.name ?? basename(resolve(targets[0] ?? ".")),
+      projectName: flags.name ?? projectNameOf(targets[0] ?? "."),
       timestamp: flags.timestamp ? new Date() : undefined,
     };
     // The writers (the CycloneDX library above all) load only when an SBOM is written: start-up stays quick.
@@ -57,4 +58,16 @@ export function registerSbom(program: Command, global: () => GlobalOptions, setE
     await emit(text.endsWith("\n") ? text : `${text}\n`, flags.output);
     setExit(0);
   });
+}
+
+/** The project a path belongs to: a directory's own name, or the directory of a lockfile or manifest. */
+function projectNameOf(path: string): string {
+  const abs = resolve(path);
+  let isFile = false;
+  try {
+    isFile = statSync(abs).isFile();
+  } catch {
+    // a missing path has already been reported by the inventory
+  }
+  return basename(isFile ? dirname(abs) : abs);
 }

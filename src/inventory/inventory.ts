@@ -120,7 +120,8 @@ export async function buildInventory(paths: string[], options: InventoryOptions 
     } catch {
       return FILE_EXTRACTORS.find((e) => e.id === "cyclonedx"); // its read reports the missing file
     }
-    return FILE_EXTRACTORS.find((e) => e.id === (/"spdxVersion"/.test(head) ? "spdx" : "cyclonedx"));
+    const cyclonedx = /"bomFormat"\s*:\s*"CycloneDX"/.test(head) || !/"spdxVersion"/.test(head);
+    return FILE_EXTRACTORS.find((e) => e.id === (cyclonedx ? "cyclonedx" : "spdx"));
   });
 
   // De-duplicate inputs named twice (a file and its directory).

@@ -14,7 +14,7 @@ import {
   SHA512_EXPRESS,
   sampleInventory,
 } from "./__fixtures__/sample-inventory.js";
-import { PROJECT_BOM_REF, toCycloneDxJson } from "./cyclonedx.js";
+import { bomRefOf, PROJECT_BOM_REF, toCycloneDxJson } from "./cyclonedx.js";
 
 const options = { toolVersion: "0.1.0", projectName: "shop" };
 
@@ -75,7 +75,7 @@ describe("toCycloneDxJson", () => {
     expect(purls).toEqual([...purls].sort(cmp));
     // "a-b" < "a_b" in code units; localeCompare puts "_" first
     expect(purls.indexOf("pkg:npm/a-b@1.0.0")).toBeLessThan(purls.indexOf("pkg:npm/a_b@1.0.0"));
-    expect(doc.dependencies.map((d) => d.ref)).toEqual([PROJECT_BOM_REF, ...purls]);
+    expect(doc.dependencies.map((d) => d.ref)).toEqual([PROJECT_BOM_REF, ...purls.map(bomRefOf)]);
   });
 
   it("derives the serial number from the purls, or from them and the timestamp", () => {
@@ -146,8 +146,8 @@ describe("toCycloneDxJson", () => {
     const doc = parse(toCycloneDxJson(sampleInventory(), options));
     const deps = new Map(doc.dependencies.map((d) => [d.ref, d.dependsOn]));
     expect(deps.get(PROJECT_BOM_REF)).toEqual([
-      "pkg:npm/%40a/b@1.0.0",
-      "pkg:npm/%40babel/core@7.24.5",
+      "pkg:npm/@a/b@1.0.0",
+      "pkg:npm/@babel/core@7.24.5",
       "pkg:npm/express@4.19.2",
       "pkg:npm/fsevents@2.3.3",
       "pkg:npm/jsonstream@1.3.5",
@@ -158,8 +158,23 @@ describe("toCycloneDxJson", () => {
     ]);
     expect(deps.get("pkg:npm/express@4.19.2")).toEqual(["pkg:npm/debug@4.3.4", "pkg:npm/ms@2.1.2"]);
     expect(deps.get("pkg:pypi/requests@2.31.0")).toEqual(["pkg:pypi/urllib3@2.2.1"]);
-    expect(deps.get("pkg:npm/ms@2.1.2")).toBeUndefined();
-    expect(deps.has("pkg:npm/ms@2.1.2")).toBe(true);
+    // no dependencies: an empty element, written out (cdxgen's validator fails on an entry without dependsOn)
+    expect(deps.get("pkg:npm/ms@2.1.2")).toEqual([]);
+  });
+
+  it("writes bom-refs a strict reader accepts: the purl, an npm scope's @ not percent-encoded", async () => {
+    const doc = parse(toCycloneDxJson(sampleInventory(), options));
+    const babel = byPurl(doc, "pkg:npm/%40babel/core@7.24.5");
+    expect(babel["bom-ref"]).toBe("pkg:npm/@babel/core@7.24.5");
+    expect(bomRefOf("pkg:pypi/requests@2.31.0")).toBe("pkg:pypi/requests@2.31.0");
+    // cdxgen's deep check rejects refs with %40, %3A or %2F in them, and needs every dependsOn
+    for (const d of doc.dependencies) {
+      expect(d.ref).not.toMatch(/%40|%3A|%2F/);
+      expect(Array.isArray(d.dependsOn)).toBe(true);
+    }
+    const refs = new Set(doc.components.map((c) => c["bom-ref"]));
+    expect(refs.size).toBe(doc.components.length);
+    for (const d of doc.dependencies.slice(1)) expect(refs.has(d.ref)).toBe(true);
   });
 });
 
@@ -175,6 +190,8 @@ describe("CycloneDX round trip", () => {
       direct: p.direct,
       scopes: p.scopes,
       unpinned: p.unpinned,
+      markers: p.markers,
+      extras: p.extras,
     }));
     expect(read).toEqual(
       inventory.components.map((c) => ({
@@ -184,6 +201,8 @@ describe("CycloneDX round trip", () => {
         direct: c.direct,
         scopes: c.scopes,
         unpinned: c.unpinned,
+        markers: c.markers, // depwarden:markers and depwarden:extra were written but not read back
+        extras: c.extras,
       })),
     );
   });
@@ -205,6 +224,9 @@ describe("CycloneDX round trip", () => {
           c.direct,
           c.scopes,
           c.resolved,
+          c.unpinned,
+          c.markers,
+          c.extras,
         ]);
       expect(pick(again)).toEqual(pick(inventory));
     } finally {

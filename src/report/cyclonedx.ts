@@ -59,6 +59,30 @@ function scopeOf(c: Component): Enums.ComponentScope {
   return Enums.ComponentScope.Excluded;
 }
 
+/**
+ * The bom-ref of a component: its purl, with an npm scope's `@` written as is (`pkg:npm/@babel/core@7.24.0`):
+ * some readers reject percent-encoded refs (cdxgen's validator: "Invalid encoded ref"). Still unique: the
+ * inventory's purls are canonical, so none of them starts with `pkg:npm/@`.
+ */
+export function bomRefOf(purl: string): string {
+  return purl.startsWith("pkg:npm/%40") ? `pkg:npm/@${purl.slice(11)}` : purl;
+}
+
+/**
+ * The library leaves out an empty `dependsOn`; it is written here (`"dependsOn": []`), which says "no
+ * dependencies" in so many words, as spec 1.5+ asks of components without any ("MUST be declared as empty
+ * elements"), and which some readers need (cdxgen's validator fails on an entry without it).
+ */
+class JsonSerializer extends Serialize.JsonSerializer {
+  protected override _serialize(
+    bom: Serialize.JSON.Types.Normalized.Bom,
+    options?: Serialize.Types.SerializerOptions,
+  ): string {
+    for (const d of bom.dependencies ?? []) d.dependsOn ??= [];
+    return super._serialize(bom, options);
+  }
+}
+
 function toModel(c: Component): Models.Component {
   let group: string | undefined;
   let name = c.name;
@@ -67,7 +91,7 @@ function toModel(c: Component): Models.Component {
     name = name.slice(name.indexOf("/") + 1);
   }
   const m = new Models.Component(Enums.ComponentType.Library, name, {
-    bomRef: c.purl,
+    bomRef: bomRefOf(c.purl),
     purl: c.purl,
     scope: scopeOf(c),
   });
@@ -135,6 +159,6 @@ export function toCycloneDxJson(inventory: Inventory, options: SbomOptions): str
     }
   }
 
-  const serializer = new Serialize.JsonSerializer(new Serialize.JSON.Normalize.Factory(Spec.Spec1dot6));
+  const serializer = new JsonSerializer(new Serialize.JSON.Normalize.Factory(Spec.Spec1dot6));
   return serializer.serialize(bom, { sortLists: false, space: 2 });
 }

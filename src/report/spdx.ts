@@ -22,6 +22,7 @@ interface SpdxPackage {
   SPDXID: string;
   name: string;
   versionInfo?: string;
+  supplier: string;
   downloadLocation: string;
   filesAnalyzed: false;
   checksums?: { algorithm: string; checksumValue: string }[];
@@ -76,6 +77,8 @@ function toPackage(c: Component, id: string): SpdxPackage {
       : c.unpinned?.kind === "range"
         ? { versionInfo: c.unpinned.spec }
         : {}),
+    // NTIA minimum element "supplier name": depwarden does not know it, and says so (clause 7.5).
+    supplier: NOASSERTION,
     downloadLocation: downloadLocation(c.resolved),
     filesAnalyzed: false,
     ...(checksums.length ? { checksums } : {}),
@@ -106,6 +109,7 @@ export function toSpdxJson(inventory: Inventory, options: SbomOptions): string {
   const root: SpdxPackage = {
     SPDXID: SPDX_PROJECT_ID,
     name: options.projectName,
+    supplier: NOASSERTION,
     downloadLocation: NOASSERTION,
     filesAnalyzed: false,
     licenseConcluded: NOASSERTION,

@@ -184,6 +184,197 @@ describe("cyclonedxExtractor on trivy output (spec 1.5)", () => {
   });
 });
 
+describe("cyclonedxExtractor on shapes found in real tools' output", () => {
+  it("treats a component with the root's purl as the project (cyclonedx-npm 6 lists a `file:.` self-dependency)", async () => {
+    // trimmed from `cyclonedx-npm --package-lock-only` on this repository, whose devDependencies name itself
+    const result = await extractFile(cyclonedxExtractor, fixture("cyclonedx-npm-self.cdx.json"));
+    expect(result.warnings).toBeUndefined();
+    expect(result.packages.map((p) => p.name)).not.toContain("depwarden");
+    expect(result.packages).toEqual([
+      {
+        ecosystem: "npm",
+        name: "@biomejs/biome",
+        version: "2.5.15",
+        line: 38,
+        scopes: ["dev"],
+        dependencies: [
+          { name: "@biomejs/cli-linux-x64", version: "2.5.15" },
+          { name: "@biomejs/cli-win32-x64", version: "2.5.15" },
+        ],
+        direct: true,
+      },
+      { ecosystem: "npm", name: "ajv", version: "8.20.0", line: 56, scopes: ["dev"], direct: true },
+      { ecosystem: "npm", name: "commander", version: "14.0.3", line: 73, direct: true },
+      // a dev dependency's optional (platform) dependency: npm's dev + optional flags
+      {
+        ecosystem: "npm",
+        name: "@biomejs/cli-linux-x64",
+        version: "2.5.15",
+        line: 99,
+        scopes: ["dev", "optional"],
+        direct: false,
+      },
+      {
+        ecosystem: "npm",
+        name: "@biomejs/cli-win32-x64",
+        version: "2.5.15",
+        line: 118,
+        scopes: ["dev", "optional"],
+        direct: false,
+      },
+    ]);
+  });
+
+  it("reads `npm sbom`'s optional scope of dev packages, except with --package-lock-only (every dev package)", async () => {
+    // npm 11 writes scope "optional" for node.optional || node.devOptional; the virtual tree that
+    // --package-lock-only loads has devOptional set on every dev package, and says so in lifecycles: pre-build
+    const npmBom = (phase: string) =>
+      bom("1.5", {
+        metadata: {
+          lifecycles: [{ phase }],
+          tools: [{ vendor: "npm", name: "cli", version: "11.19.1" }],
+          component: { "bom-ref": "app@1.0.0", type: "library", name: "app", purl: "pkg:npm/app@1.0.0" },
+        },
+        components: [
+          {
+            "bom-ref": "vitest@4.1.12",
+            type: "library",
+            name: "vitest",
+            version: "4.1.12",
+            scope: "optional",
+            purl: "pkg:npm/vitest@4.1.12",
+            properties: [{ name: "cdx:npm:package:development", value: "true" }],
+          },
+          {
+            "bom-ref": "fsevents@2.3.3",
+            type: "library",
+            name: "fsevents",
+            version: "2.3.3",
+            scope: "optional",
+            purl: "pkg:npm/fsevents@2.3.3",
+            properties: [],
+          },
+        ],
+        dependencies: [{ ref: "app@1.0.0", dependsOn: ["vitest@4.1.12", "fsevents@2.3.3"] }],
+      });
+    const scopes = async (phase: string) =>
+      (await extractText(cyclonedxExtractor, "bom.json", npmBom(phase))).packages.map((p) => [
+        p.name,
+        p.scopes,
+      ]);
+    expect(await scopes("build")).toEqual([
+      ["vitest", ["dev", "optional"]],
+      ["fsevents", ["optional"]],
+    ]);
+    expect(await scopes("pre-build")).toEqual([
+      ["vitest", ["dev"]],
+      ["fsevents", ["optional"]],
+    ]);
+  });
+
+  it("reads cyclonedx-py's Pipenv categories (cdx:pipenv:category) and not an index page as the download", async () => {
+    // shaped as cyclonedx-py 7's snapshot pipenv/plain_category-deps_1.6.json
+    const text = bom("1.6", {
+      metadata: { component: { "bom-ref": "root-component", name: "category-deps", type: "application" } },
+      components: [
+        {
+          "bom-ref": "toml==0.10.2",
+          externalReferences: [
+            {
+              comment: "from explicit index: pypi",
+              hashes: [
+                {
+                  alg: "SHA-256",
+                  content: "806143ae5bfb6a3c6e736a764057db0e6a0e05e338b5630894a5f779cabb4f9b",
+                },
+                {
+                  alg: "SHA-256",
+                  content: "b3bda1d108d5dd99f4a20d24d9c348e91c4db7ab1b749200bded2f839ccbe68f",
+                },
+              ],
+              type: "distribution",
+              url: "https://pypi.org/simple/toml/",
+            },
+          ],
+          name: "toml",
+          properties: [{ name: "cdx:pipenv:category", value: "default" }],
+          purl: "pkg:pypi/toml@0.10.2",
+          type: "library",
+          version: "0.10.2",
+        },
+        {
+          "bom-ref": "ddt==1.7.0",
+          name: "ddt",
+          properties: [{ name: "cdx:pipenv:category", value: "develop" }],
+          purl: "pkg:pypi/ddt@1.7.0",
+          type: "library",
+          version: "1.7.0",
+        },
+      ],
+      dependencies: [{ ref: "root-component" }, { ref: "toml==0.10.2" }],
+    });
+    const r = await extractText(cyclonedxExtractor, "bom.json", text);
+    expect(r.packages.map((p) => [p.name, p.scopes, p.resolved, p.hashes?.length])).toEqual([
+      ["toml", ["prod"], undefined, 2],
+      ["ddt", ["dev"], undefined, undefined],
+    ]);
+  });
+
+  it("reads a URL requirement's purl (download_url, no version) as unpinned url, as cyclonedx-py writes it", async () => {
+    // from cyclonedx-py 7's snapshot requirements/file_with-urls_1.6.json
+    const text = bom("1.6", {
+      components: [
+        {
+          "bom-ref": "requirements-L25",
+          name: "urllib3",
+          purl: "pkg:pypi/urllib3?download_url=https://github.com/urllib3/urllib3/archive/refs/tags/2.2.0.zip",
+          type: "library",
+        },
+        {
+          "bom-ref": "requirements-L17",
+          name: "wxPython-Phoenix",
+          purl: "pkg:pypi/wxpython-phoenix@3.0.3.dev1820%2B49a8884?download_url=http://wxpython.org/Phoenix/snapshot-builds/wxPython_Phoenix-3.0.3.dev1820%2B49a8884-cp34-none-win_amd64.whl",
+          type: "library",
+          version: "3.0.3.dev1820+49a8884",
+        },
+        { "bom-ref": "requirements-L21", name: "unknown", type: "library" },
+      ],
+    });
+    const r = await extractText(cyclonedxExtractor, "bom.json", text);
+    expect(r.packages.map((p) => [p.name, p.version, p.unpinned, p.resolved])).toEqual([
+      [
+        "urllib3",
+        null,
+        { kind: "url", spec: "https://github.com/urllib3/urllib3/archive/refs/tags/2.2.0.zip" },
+        "https://github.com/urllib3/urllib3/archive/refs/tags/2.2.0.zip",
+      ],
+      [
+        "wxpython-phoenix",
+        "3.0.3.dev1820+49a8884",
+        undefined,
+        "http://wxpython.org/Phoenix/snapshot-builds/wxPython_Phoenix-3.0.3.dev1820+49a8884-cp34-none-win_amd64.whl",
+      ],
+    ]);
+    expect(r.warnings).toEqual(["skipped 1 component that is not a PyPI or npm package: no purl 1"]);
+  });
+
+  it("reads an SPDX document named with --sbom whatever its key order, and says what SPDX 3 is", async () => {
+    // keys sorted (json.dumps(sort_keys=True)) put spdxVersion last, so --sbom's look at the first bytes
+    // sends the document here
+    const sorted = `{"SPDXID": "SPDXRef-DOCUMENT", "packages": [{"SPDXID": "SPDXRef-a", "externalRefs": [{"referenceCategory": "PACKAGE-MANAGER", "referenceLocator": "pkg:pypi/six@1.16.0", "referenceType": "purl"}], "name": "six"}], "spdxVersion": "SPDX-2.3"}`;
+    const r = await extractText(cyclonedxExtractor, "deps-sbom.json", sorted);
+    expect(r.packages).toEqual([{ ecosystem: "PyPI", name: "six", version: "1.16.0", line: 1 }]);
+    // cdxgen's cdx-convert writes SPDX 3 JSON-LD
+    const spdx3 = JSON.stringify({
+      "@context": "https://spdx.org/rdf/3.0.1/spdx-context.jsonld",
+      "@graph": [],
+    });
+    await expect(extractText(cyclonedxExtractor, "converted.json", spdx3)).rejects.toThrow(
+      /SPDX 3 JSON-LD is not supported/,
+    );
+  });
+});
+
 describe("cyclonedxExtractor corner cases", () => {
   it("accepts spec 1.2, 1.3 and 1.7 documents", async () => {
     for (const spec of ["1.2", "1.3", "1.7"]) {

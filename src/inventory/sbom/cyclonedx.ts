@@ -60,9 +60,6 @@ const HASH_ALG: Record<string, string> = {
   "SHA-512": "sha512",
 };
 
-/** Generic names an SPDX document may also carry; those are read as SPDX when they are. */
-const GENERIC_NAMES = new Set(["bom.json", "sbom.json"]);
-
 interface Entry {
   pkg: ExtractedPackage;
   seen: Set<string> | undefined;
@@ -79,6 +76,8 @@ interface KnownProperties {
   resolved?: string;
   unpinnedKind?: string;
   unpinnedSpec?: string;
+  markers?: string;
+  extras?: string[];
 }
 
 function knownProperties(c: CdxComponent): KnownProperties {
@@ -102,11 +101,19 @@ function knownProperties(c: CdxComponent): KnownProperties {
       case "depwarden:unpinned:spec":
         out.unpinnedSpec = value;
         break;
+      case "depwarden:markers":
+        out.markers = value;
+        break;
+      case "depwarden:extra":
+        if (value) out.extras = [...(out.extras ?? []), value];
+        break;
       case "cdx:npm:package:development":
         if (value === "true") out.npmDev = true;
         break;
+      // current taxonomy names, and the older `package:` ones
       case "cdx:poetry:group":
       case "cdx:poetry:package:group":
+      case "cdx:pipenv:category":
       case "cdx:pipenv:package:category":
         out.groups = [...(out.groups ?? []), value];
         break;
@@ -115,12 +122,14 @@ function knownProperties(c: CdxComponent): KnownProperties {
   return out;
 }
 
-function scopesOf(c: CdxComponent, known: KnownProperties): Scope[] | undefined {
+function scopesOf(c: CdxComponent, known: KnownProperties, npmLockOnly: boolean): Scope[] | undefined {
   // depwarden's own SBOMs record every scope; read them back exactly.
   const own = known.ownScopes;
   if (own) return SCOPES.filter((s) => own.includes(s));
-  // cyclonedx-npm and `npm sbom`: dev dependencies keep scope "required" and carry this property.
-  if (known.npmDev) return ["dev"];
+  // cyclonedx-npm and `npm sbom`: dev dependencies carry this property; their scope still says whether they are
+  // optional too ("optional" for a dev dependency's optional dependency, as npm's `dev` + `optional` flags),
+  // except in `npm sbom --package-lock-only`, which writes "optional" for every dev dependency.
+  if (known.npmDev) return c.scope === "optional" && !npmLockOnly ? ["dev", "optional"] : ["dev"];
   // cyclonedx-py: Poetry groups ("main" is the runtime) and Pipenv categories ("default" is the runtime).
   if (known.groups) {
     const set = new Set<Scope>(known.groups.map((g) => (g === "main" || g === "default" ? "prod" : "dev")));
@@ -158,6 +167,15 @@ function hashesOf(c: CdxComponent, known: KnownProperties): string[] | undefined
   return out.length ? out : undefined;
 }
 
+/**
+ * A package index page or directory (`https://pypi.org/simple/toml/`, as cyclonedx-py records a Pipenv or
+ * requirements package's index, or `…/simple/arrow/#arrow-1.3.0.whl`) is not where a package is downloaded from.
+ */
+function isIndexUrl(url: string): boolean {
+  const end = url.search(/[?#]/);
+  return (end < 0 ? url : url.slice(0, end)).endsWith("/");
+}
+
 function resolvedOf(c: CdxComponent, p: PurlPackage, known: KnownProperties): string | undefined {
   if (p.resolved) return p.resolved;
   // One distribution reference is where the package comes from (npm's tarball); several are a release's files.
@@ -169,7 +187,7 @@ function resolvedOf(c: CdxComponent, p: PurlPackage, known: KnownProperties): st
       count++;
     }
   }
-  if (count === 1) return dist;
+  if (count === 1 && !isIndexUrl(dist!)) return dist;
   return known.resolved;
 }
 
@@ -203,6 +221,17 @@ function componentShapeOk(c: unknown): c is CdxComponent {
     }
   }
   return c.components === undefined || Array.isArray(c.components);
+}
+
+/**
+ * `npm sbom --package-lock-only`: npm's own writer (tool `npm` `cli`) records that lifecycle as "pre-build".
+ * Only the shape is looked at: anything else is another writer.
+ */
+function isNpmLockOnly(metadata: unknown): boolean {
+  if (!isRecord(metadata) || !Array.isArray(metadata.tools) || !Array.isArray(metadata.lifecycles))
+    return false;
+  const npm = metadata.tools.some((t) => isRecord(t) && t.vendor === "npm" && t.name === "cli");
+  return npm && metadata.lifecycles.some((l) => isRecord(l) && l.phase === "pre-build");
 }
 
 type Dependency = { ref: string; dependsOn?: string[] };
@@ -244,6 +273,7 @@ export function extractCycloneDxData(input: FileInput, data: unknown): ExtractRe
   if (dependencies !== undefined && !(Array.isArray(dependencies) && dependencies.every(dependencyShapeOk)))
     invalid();
   const lines = jsonObjectLines(input.text);
+  const npmLockOnly = isNpmLockOnly(metadata);
 
   const packages: ExtractedPackage[] = [];
   const skipped: { ref: string | undefined; type: string | undefined }[] = [];
@@ -252,10 +282,14 @@ export function extractCycloneDxData(input: FileInput, data: unknown): ExtractRe
   const byPurl = new Map<string, RefTarget>();
   const rootRefs = new Set<string>();
 
+  const rootPurls = new Set<string>();
   const markRoot = (c: unknown): void => {
     if (!componentShapeOk(c)) invalid();
     if (c["bom-ref"]) rootRefs.add(c["bom-ref"]);
-    if (c.purl) byPurl.set(c.purl, "root");
+    if (c.purl) {
+      byPurl.set(c.purl, "root");
+      rootPurls.add(c.purl);
+    }
     for (const sub of c.components ?? []) markRoot(sub); // workspace members of the project
   };
   if (rootComponent !== undefined) markRoot(rootComponent);
@@ -265,8 +299,11 @@ export function extractCycloneDxData(input: FileInput, data: unknown): ExtractRe
     if (!componentShapeOk(c)) invalid();
     const ref = c["bom-ref"];
     let target: RefTarget = "other";
-    if (ref && rootRefs.has(ref)) {
+    if ((ref && rootRefs.has(ref)) || (c.purl && rootPurls.has(c.purl))) {
+      // The project itself, also when listed again as a component: cyclonedx-npm lists a package's dependency
+      // on itself (`"name": "file:."`) as a component with the root's purl.
       target = "root";
+      if (ref) rootRefs.add(ref);
     } else if (c.purl === undefined) {
       skipped.push({ ref, type: undefined });
       if (ref && c.type === "application") applications.add(ref);
@@ -295,7 +332,7 @@ export function extractCycloneDxData(input: FileInput, data: unknown): ExtractRe
         const line = lines.get(key);
         if (line) pkg.line = line;
         const known = knownProperties(c);
-        const scopes = scopesOf(c, known);
+        const scopes = scopesOf(c, known, npmLockOnly);
         if (scopes) pkg.scopes = scopes;
         const hashes = hashesOf(c, known);
         if (hashes) pkg.hashes = hashes;
@@ -303,6 +340,8 @@ export function extractCycloneDxData(input: FileInput, data: unknown): ExtractRe
         if (resolved) pkg.resolved = resolved;
         const unpinned = ownUnpinned(known) ?? p.unpinned;
         if (unpinned) pkg.unpinned = unpinned;
+        if (known.markers) pkg.markers = known.markers;
+        if (known.extras) pkg.extras = known.extras;
         packages.push(pkg);
         target = { entry: { pkg, seen: undefined } };
       }
@@ -355,11 +394,19 @@ export function extractCycloneDxData(input: FileInput, data: unknown): ExtractRe
   return warning ? { packages, warnings: [warning] } : { packages };
 }
 
+/** Names only a CycloneDX BOM has; a file under any other name is here by a generic name or by `--sbom FILE`. */
+const CDX_NAME = /\.(cdx|bom|cyclonedx)\.json$/i;
+
+/** SPDX 3 JSON-LD (`"@context": "https://spdx.org/rdf/3.0.1/spdx-context.jsonld"`), as cdxgen's cdx-convert writes. */
+const isSpdx3 = (data: Record<string, unknown>): boolean =>
+  "@context" in data && /spdx/i.test(JSON.stringify(data["@context"]));
+
 function extract(input: FileInput): ExtractResult {
   const data = parseJson(input.file, input.text);
-  if (isRecord(data) && data.bomFormat === undefined && looksLikeSpdx(data)) {
-    const base = input.file.slice(input.file.lastIndexOf("/") + 1).toLowerCase();
-    if (GENERIC_NAMES.has(base)) return extractSpdxData(input, data);
+  if (isRecord(data) && data.bomFormat === undefined && (looksLikeSpdx(data) || isSpdx3(data))) {
+    // An SPDX document under a generic name (bom.json), or named with --sbom when its first bytes did not show
+    // `spdxVersion` (keys in sorted order put it last), is read as SPDX; under a CycloneDX name it is a mistake.
+    if (!CDX_NAME.test(input.file)) return extractSpdxData(input, data);
     throw new InputError(
       input.file,
       "not a CycloneDX BOM: this is an SPDX document (spdxVersion); name it *.spdx.json or pass it with --sbom",

@@ -155,6 +155,31 @@ describe("purl helpers", () => {
     });
   });
 
+  it("reads a download_url without a version as a URL requirement, and with one as a pinned release", () => {
+    // cyclonedx-py writes `urllib3 @ https://…/2.2.0.zip` this way; a private registry's tarball has a version
+    expect(
+      readPurl("pkg:pypi/urllib3?download_url=https://github.com/urllib3/urllib3/archive/2.2.0.zip"),
+    ).toEqual({
+      package: {
+        ecosystem: "PyPI",
+        name: "urllib3",
+        version: null,
+        unpinned: { kind: "url", spec: "https://github.com/urllib3/urllib3/archive/2.2.0.zip" },
+        resolved: "https://github.com/urllib3/urllib3/archive/2.2.0.zip",
+      },
+    });
+    expect(
+      readPurl("pkg:npm/left-pad@1.3.0?download_url=https://npm.example.com/left-pad-1.3.0.tgz"),
+    ).toEqual({
+      package: {
+        ecosystem: "npm",
+        name: "left-pad",
+        version: "1.3.0",
+        resolved: "https://npm.example.com/left-pad-1.3.0.tgz",
+      },
+    });
+  });
+
   it("tells exact versions from ranges", () => {
     expect(pinVersion("npm", "1.2.3-beta.1")).toEqual({ version: "1.2.3-beta.1" });
     expect(pinVersion("npm", "~1.2")).toEqual({ version: null, unpinned: { kind: "range", spec: "~1.2" } });

@@ -93,6 +93,9 @@ export function readPurl(text: string, fallbackVersion?: string): PurlReading {
       out.resolved = q.vcs_url;
     } else if (q.download_url) {
       out.resolved = q.download_url;
+      // No version, a download URL: a direct URL requirement (`urllib3 @ https://…/2.2.0.zip`, as cyclonedx-py
+      // writes it). With a version it is a release fetched from some registry or mirror: still pinned.
+      if (out.version === null) out.unpinned = { kind: "url", spec: q.download_url };
     }
   }
   return { package: out };

@@ -184,6 +184,188 @@ describe("spdxExtractor on GitHub's dependency graph export", () => {
   });
 });
 
+describe("spdxExtractor on shapes found in real tools' output", () => {
+  it("follows the dependency types `npm sbom` writes between packages (a workspace's dev dependencies)", async () => {
+    // trimmed from `npm sbom --sbom-format spdx --package-lock-only` (npm 11.19) of a workspace project:
+    // semver is a devDependency of the workspace @rich/a, which the root depends on
+    const result = await extractFile(spdxExtractor, fixture("npm-sbom-workspaces.spdx.json"));
+    expect(result.warnings).toBeUndefined();
+    expect(result.packages.map((p) => [p.name, p.scopes, p.direct])).toEqual([
+      ["chalk", ["prod"], false],
+      ["chokidar", ["dev"], false],
+      ["fsevents", ["dev", "optional"], true], // the root's optional dependency, and mocha's (dev) through chokidar
+      ["js-tokens", ["prod", "peer"], false],
+      ["lodash", ["prod"], false],
+      ["loose-envify", ["prod", "peer"], false],
+      ["mocha", ["dev"], true],
+      ["react", ["prod", "peer"], true], // the root's peer dependency, and react-dom's
+      ["react-dom", ["prod"], true],
+      ["semver", ["dev"], false], // DEV_DEPENDENCY_OF @rich/a: not production, though @rich/a is
+      ["@rich/a", ["prod"], true],
+      ["@rich/b", ["prod"], true],
+    ]);
+  });
+
+  it("makes a path optional at an OPTIONAL_DEPENDENCY_OF edge, and a dev path dev and optional", async () => {
+    const r = await extractText(
+      spdxExtractor,
+      "x.spdx.json",
+      doc({
+        documentDescribes: ["SPDXRef-app"],
+        packages: [
+          pkg("SPDXRef-app", "pkg:npm/app@1.0.0"),
+          pkg("SPDXRef-chokidar", "pkg:npm/chokidar@3.6.0"),
+          pkg("SPDXRef-fsevents", "pkg:npm/fsevents@2.3.3"),
+          pkg("SPDXRef-glob", "pkg:npm/glob@10.0.0"),
+          pkg("SPDXRef-biome", "pkg:npm/%40biomejs/biome@2.5.15"),
+          pkg("SPDXRef-biome-cli", "pkg:npm/%40biomejs/cli-linux-x64@2.5.15"),
+        ],
+        relationships: [
+          rel("SPDXRef-chokidar", "DEPENDENCY_OF", "SPDXRef-app"),
+          rel("SPDXRef-fsevents", "OPTIONAL_DEPENDENCY_OF", "SPDXRef-chokidar"),
+          rel("SPDXRef-glob", "DEPENDENCY_OF", "SPDXRef-fsevents"),
+          rel("SPDXRef-biome", "DEV_DEPENDENCY_OF", "SPDXRef-app"),
+          rel("SPDXRef-biome-cli", "OPTIONAL_DEPENDENCY_OF", "SPDXRef-biome"),
+        ],
+      }),
+    );
+    expect(r.packages.map((p) => [p.name, p.scopes])).toEqual([
+      ["chokidar", ["prod"]],
+      ["fsevents", ["optional"]],
+      ["glob", ["optional"]],
+      ["@biomejs/biome", ["dev"]],
+      ["@biomejs/cli-linux-x64", ["dev", "optional"]], // as npm's lockfile flags it: dev and optional
+    ]);
+  });
+
+  it("treats trivy's per-lockfile APPLICATION package as the project: what it CONTAINS is direct", async () => {
+    // the shape of `trivy fs --format spdx-json` (0.5x–0.71): root CONTAINS application (the lockfile, no purl),
+    // which CONTAINS the direct dependencies; packages DEPENDS_ON packages
+    const trivyPkg = (id: string, name: string, version: string, purl: string) => ({
+      name,
+      SPDXID: id,
+      versionInfo: version,
+      supplier: "NOASSERTION",
+      downloadLocation: "NONE",
+      filesAnalyzed: false,
+      externalRefs: [purlRef(purl)],
+      primaryPackagePurpose: "LIBRARY",
+      annotations: [
+        {
+          annotator: "Tool: trivy-0.71.2",
+          annotationDate: "2026-06-25T10:24:35Z",
+          annotationType: "OTHER",
+          comment: "PkgType: npm",
+        },
+      ],
+    });
+    const r = await extractText(
+      spdxExtractor,
+      "trivy.spdx.json",
+      doc({
+        creationInfo: {
+          creators: ["Organization: aquasecurity", "Tool: trivy-0.71.2"],
+          created: "2026-06-25T10:24:35Z",
+        },
+        packages: [
+          {
+            name: "shop",
+            SPDXID: "SPDXRef-Filesystem-2f4c",
+            downloadLocation: "NONE",
+            filesAnalyzed: false,
+            primaryPackagePurpose: "SOURCE",
+          },
+          {
+            name: "package-lock.json",
+            SPDXID: "SPDXRef-Application-9a1e",
+            downloadLocation: "NONE",
+            filesAnalyzed: false,
+            primaryPackagePurpose: "APPLICATION",
+          },
+          trivyPkg("SPDXRef-Package-1", "express", "4.19.2", "pkg:npm/express@4.19.2"),
+          trivyPkg("SPDXRef-Package-2", "ms", "2.1.2", "pkg:npm/ms@2.1.2"),
+          trivyPkg("SPDXRef-Package-3", "react", "18.3.1", "pkg:npm/react@18.3.1"),
+          trivyPkg("SPDXRef-Package-4", "react-dom", "18.3.1", "pkg:npm/react-dom@18.3.1"),
+        ],
+        relationships: [
+          rel("SPDXRef-DOCUMENT", "DESCRIBES", "SPDXRef-Filesystem-2f4c"),
+          rel("SPDXRef-Filesystem-2f4c", "CONTAINS", "SPDXRef-Application-9a1e"),
+          rel("SPDXRef-Application-9a1e", "CONTAINS", "SPDXRef-Package-1"),
+          rel("SPDXRef-Application-9a1e", "CONTAINS", "SPDXRef-Package-3"),
+          rel("SPDXRef-Application-9a1e", "CONTAINS", "SPDXRef-Package-4"),
+          rel("SPDXRef-Package-1", "DEPENDS_ON", "SPDXRef-Package-2"),
+          rel("SPDXRef-Package-4", "DEPENDS_ON", "SPDXRef-Package-3"),
+        ],
+      }),
+    );
+    expect(r.warnings).toBeUndefined(); // neither the root nor the application is a skipped package
+    expect(r.packages.map((p) => [p.name, p.direct, p.scopes])).toEqual([
+      ["express", true, ["prod"]],
+      ["ms", false, undefined],
+      ["react", true, ["prod"]], // direct, though react-dom depends on it too
+      ["react-dom", true, ["prod"]],
+    ]);
+  });
+
+  it("reads the packages GitHub's older exports list without a purl (`pip:flake8`, a range)", async () => {
+    // the shape of a 2023 export: unresolved dependencies have a prefixed name and no external reference
+    const r = await extractText(
+      spdxExtractor,
+      "repo.spdx.json",
+      doc({
+        creationInfo: { created: "2023-08-18T13:05:12Z", creators: ["Tool: GitHub.com-Dependency-Graph"] },
+        documentDescribes: ["SPDXRef-com.github.acme-graph"],
+        packages: [
+          {
+            SPDXID: "SPDXRef-com.github.acme-graph",
+            name: "com.github.acme/graph",
+            versionInfo: "",
+            downloadLocation: "git+https://github.com/acme/graph",
+            externalRefs: [purlRef("pkg:github/acme/graph")],
+          },
+          {
+            SPDXID: "SPDXRef-pip-flake8",
+            name: "pip:flake8",
+            versionInfo: ">= 3.5.0",
+            downloadLocation: "NOASSERTION",
+          },
+          { SPDXID: "SPDXRef-pip-tox", name: "pip:tox", versionInfo: "", downloadLocation: "NOASSERTION" },
+          {
+            SPDXID: "SPDXRef-npm-ajv-6.10.2",
+            name: "npm:ajv",
+            versionInfo: "6.10.2",
+            downloadLocation: "NOASSERTION",
+            externalRefs: [purlRef("pkg:npm/ajv@6.10.2")],
+          },
+          { SPDXID: "SPDXRef-mystery", name: "mystery", versionInfo: "1.0", downloadLocation: "NOASSERTION" },
+        ],
+        relationships: [
+          rel("SPDXRef-com.github.acme-graph", "DEPENDS_ON", "SPDXRef-pip-flake8"),
+          rel("SPDXRef-com.github.acme-graph", "DEPENDS_ON", "SPDXRef-pip-tox"),
+          rel("SPDXRef-com.github.acme-graph", "DEPENDS_ON", "SPDXRef-npm-ajv-6.10.2"),
+        ],
+      }),
+    );
+    expect(r.packages.map((p) => [p.ecosystem, p.name, p.version, p.unpinned, p.direct])).toEqual([
+      ["PyPI", "flake8", null, { kind: "range", spec: ">= 3.5.0" }, true],
+      ["PyPI", "tox", null, { kind: "any", spec: "*" }, true],
+      ["npm", "ajv", "6.10.2", undefined, true],
+    ]);
+    expect(r.warnings).toEqual(["skipped 1 package that is not a PyPI or npm package: no purl 1"]);
+  });
+
+  it("reads a CycloneDX BOM named with --sbom that mentions spdxVersion early (sent here by its first bytes)", async () => {
+    const cdx = JSON.stringify({
+      bomFormat: "CycloneDX",
+      specVersion: "1.6",
+      metadata: { component: { type: "application", name: "x", description: 'exports "spdxVersion" too' } },
+      components: [{ type: "library", name: "six", purl: "pkg:pypi/six@1.16.0" }],
+    });
+    const r = await extractText(spdxExtractor, "release-sbom.json", cdx);
+    expect(r.packages).toEqual([{ ecosystem: "PyPI", name: "six", version: "1.16.0", line: 1 }]);
+  });
+});
+
 describe("spdxExtractor corner cases", () => {
   it("reads SPDX 2.2: PACKAGE_MANAGER, the purl type as a URI, DESCRIBED_BY and DEPENDS_ON", async () => {
     const r = await extractText(

@@ -8,16 +8,18 @@ import { z } from "zod";
 import { InputError } from "../../errors.js";
 import type { FileExtractor, FileInput } from "../extractor.js";
 import { jsonObjectLines, jsonPath } from "../json-lines.js";
-import type { ExtractedPackage, ExtractResult, Scope } from "../model.js";
+import type { Ecosystem, ExtractedPackage, ExtractResult, Scope } from "../model.js";
 import { SCOPES } from "../model.js";
 import { formatPath, isRecord, parseJson, validate } from "../text.js";
-import { type PurlPackage, readPurl, SkipCounter, writtenName } from "./purls.js";
+import { extractCycloneDxData } from "./cyclonedx.js";
+import { type PurlPackage, pinVersion, readPurl, SkipCounter, writtenName } from "./purls.js";
 
 const Package = z.object({
   SPDXID: z.string(),
   name: z.string().optional(),
   versionInfo: z.string().optional(),
   downloadLocation: z.string().optional(),
+  primaryPackagePurpose: z.string().optional(),
   checksums: z.array(z.object({ algorithm: z.string(), checksumValue: z.string() })).optional(),
   externalRefs: z
     .array(
@@ -59,6 +61,7 @@ function documentShapeOk(d: Record<string, unknown>): d is Record<string, unknow
     for (const p of d.packages) {
       if (!isRecord(p) || typeof p.SPDXID !== "string") return false;
       if (!optString(p.name) || !optString(p.versionInfo) || !optString(p.downloadLocation)) return false;
+      if (!optString(p.primaryPackagePurpose)) return false;
       if (p.checksums !== undefined) {
         if (!Array.isArray(p.checksums)) return false;
         for (const c of p.checksums) {
@@ -120,8 +123,31 @@ interface Node {
   index: number;
   pkg?: ExtractedPackage;
   deps: Node[];
+  /** Per edge in `deps`: "dev" or "optional" when the relationship says so (DEV_DEPENDENCY_OF …), else undefined. */
+  kinds: (Scope | undefined)[];
   scopes?: Set<Scope>;
 }
+
+/**
+ * GitHub's older exports list a dependency whose version it could not resolve without any purl, named with the
+ * ecosystem (`"name": "pip:flake8"`, `"versionInfo": ">= 3.5.0"`): that is still a PyPI or npm dependency.
+ */
+function githubPackage(name: string | undefined, versionInfo: string | undefined): PurlPackage | undefined {
+  const m = name ? /^(npm|pip):(\S+)$/.exec(name.trim()) : null;
+  if (!m) return undefined;
+  const ecosystem: Ecosystem = m[1] === "pip" ? "PyPI" : "npm";
+  const bare = m[2]!;
+  if (ecosystem === "PyPI" ? !PYPI_NAME.test(bare) : !NPM_NAME.test(bare)) return undefined;
+  const pinned = pinVersion(ecosystem, versionInfo ?? "");
+  const out: PurlPackage = { ecosystem, name: bare, version: pinned.version };
+  if (pinned.unpinned) out.unpinned = pinned.unpinned;
+  return out;
+}
+
+/** npm package names: an optional `@scope/`, then URL-safe characters. */
+const NPM_NAME = /^(?:@[a-z0-9][\w.~-]*\/)?[a-z0-9][\w.~-]*$/i;
+/** PEP 508 names. */
+const PYPI_NAME = /^[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?$/;
 
 function isPurlRef(r: { referenceCategory: string; referenceType: string }): boolean {
   const type = r.referenceType.toLowerCase();
@@ -196,7 +222,7 @@ export function extractSpdxData(input: FileInput, data: unknown): ExtractResult 
   const skips: (string | undefined)[] = [];
   for (let i = 0; i < list.length; i++) {
     const p = list[i]!;
-    const node: Node = { index: i, deps: [] };
+    const node: Node = { index: i, deps: [], kinds: [] };
     nodes.set(p.SPDXID, node);
     order.push(node);
     let found: PurlPackage | undefined;
@@ -222,6 +248,7 @@ export function extractSpdxData(input: FileInput, data: unknown): ExtractResult 
         other ??= reading.skip;
       }
     }
+    if (!found && !other) found = githubPackage(p.name, p.versionInfo);
     if (!found) {
       skips[i] = other; // counted once the roots are known: the project's own package is not skipped
       continue;
@@ -252,6 +279,7 @@ export function extractSpdxData(input: FileInput, data: unknown): ExtractResult 
   // Relationships: the described packages are the project; edges between packages; root edges mark direct.
   const described = new Set<string>(doc.documentDescribes ?? []);
   const edges: { from: Node; to: Node; scope: Scope | undefined; dependency: boolean }[] = [];
+  let typedInner = false; // a DEV_ / OPTIONAL_ … relationship between two packages
   for (const rel of doc.relationships ?? []) {
     const type = rel.relationshipType.toUpperCase();
     const a = rel.spdxElementId;
@@ -274,19 +302,37 @@ export function extractSpdxData(input: FileInput, data: unknown): ExtractResult 
   if (roots.size > 1 && roots.size === order.length) roots.clear();
   // A described package that another described package depends on is a dependency, not the project.
   for (const e of edges) if (e.dependency && roots.has(e.from) && roots.has(e.to)) roots.delete(e.to);
+  // Trivy puts an APPLICATION package without any purl per lockfile between the scanned root and the packages:
+  // the root CONTAINS it, and it CONTAINS the lockfile's direct dependencies. It is part of the project.
+  const apps = new Set<Node>();
+  for (const e of edges) {
+    const to = e.to;
+    if (roots.has(e.from) && !to.pkg && skips[to.index] === undefined) {
+      if (list[to.index]!.primaryPackagePurpose === "APPLICATION") apps.add(to);
+    }
+  }
+  for (const a of apps) roots.add(a);
 
   let rootEdges = false;
   for (const e of edges) {
     if (!e.to.pkg || roots.has(e.to)) continue; // edges to the project are not dependencies
     if (roots.has(e.from)) {
-      if (!e.dependency) continue;
+      if (!e.dependency && !apps.has(e.from)) continue;
       rootEdges = true;
       if (!e.to.scopes) e.to.scopes = new Set();
-      e.to.scopes.add(e.scope!);
+      e.to.scopes.add(e.scope ?? "prod");
     } else if (e.from.pkg) {
+      const kind = e.scope === "dev" || e.scope === "optional" ? e.scope : undefined;
+      if (kind) typedInner = true;
       e.from.deps.push(e.to);
+      e.from.kinds.push(kind);
     }
   }
+  // `npm sbom` types the edges between packages too: a workspace's dev dependencies (DEV_DEPENDENCY_OF), a
+  // package's optional ones (OPTIONAL_DEPENDENCY_OF). The pipeline's scopes from untyped edges would lose that:
+  // every package the direct ones reach gets their scopes here, a dev edge making the rest of the path dev and an
+  // optional edge making it optional (and still dev on a dev path).
+  const reached = rootEdges && typedInner ? reachedScopes(order) : undefined;
 
   for (const node of order) {
     if (roots.has(node)) continue;
@@ -296,7 +342,8 @@ export function extractSpdxData(input: FileInput, data: unknown): ExtractResult 
       continue;
     }
     if (rootEdges) pkg.direct = node.scopes !== undefined;
-    if (node.scopes) pkg.scopes = SCOPES.filter((s) => node.scopes!.has(s));
+    const scopes = reached?.get(node) ?? node.scopes;
+    if (scopes) pkg.scopes = SCOPES.filter((s) => scopes.has(s));
     if (node.deps.length) {
       const seen = new Set<Node>();
       pkg.dependencies = [];
@@ -313,8 +360,45 @@ export function extractSpdxData(input: FileInput, data: unknown): ExtractResult 
   return warning ? { packages, warnings: [warning] } : { packages };
 }
 
+/** The scopes with which each package is reached from the direct ones (whose `scopes` the root's edges gave). */
+function reachedScopes(nodes: Node[]): Map<Node, Set<Scope>> {
+  const out = new Map<Node, Set<Scope>>();
+  const stack: [Node, Scope][] = [];
+  const add = (n: Node, s: Scope): void => {
+    let set = out.get(n);
+    if (!set) {
+      set = new Set();
+      out.set(n, set);
+    }
+    if (set.has(s)) return;
+    set.add(s);
+    stack.push([n, s]);
+  };
+  for (const n of nodes) if (n.scopes) for (const s of n.scopes) add(n, s);
+  while (stack.length) {
+    const [n, s] = stack.pop()!;
+    for (let i = 0; i < n.deps.length; i++) {
+      const kind = n.kinds[i];
+      const d = n.deps[i]!;
+      if (kind === "dev") add(d, "dev");
+      else if (kind !== "optional") add(d, s);
+      else {
+        // as npm's flags: past an optional edge a package is optional; on a dev path, dev and optional
+        add(d, "optional");
+        if (s === "dev") add(d, "dev");
+      }
+    }
+  }
+  return out;
+}
+
 function extract(input: FileInput): ExtractResult {
-  return extractSpdxData(input, parseJson(input.file, input.text));
+  const data = parseJson(input.file, input.text);
+  // Named with --sbom, a CycloneDX BOM whose first bytes mention `spdxVersion` (in a description) comes here.
+  if (isRecord(data) && data.bomFormat === "CycloneDX" && !/\.spdx\.json$/i.test(input.file)) {
+    return extractCycloneDxData(input, data);
+  }
+  return extractSpdxData(input, data);
 }
 
 export const spdxExtractor: FileExtractor = {

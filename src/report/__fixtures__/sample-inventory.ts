@@ -44,7 +44,7 @@ export function sampleInventory(): Inventory {
       ecosystem: "npm",
       name: "debug",
       version: "4.3.4",
-      scopes: ["prod", "dev"],
+      scopes: ["prod"],
       hashes: ["sha1:1319f6579357f2338d3337d2cdd4914bb5dcc865"],
       dependencies: [purl("npm", "ms", "2.1.2")],
     }),
@@ -61,7 +61,8 @@ export function sampleInventory(): Inventory {
       ],
       dependencies: [purl("npm", "ms", "2.1.2"), purl("npm", "debug", "4.3.4")],
     }),
-    component({ ecosystem: "npm", name: "fsevents", version: "2.3.3", direct: true, scopes: ["optional"] }),
+    // a direct dependency in two scopes (no prod: the pipeline makes any production package prod only)
+    component({ ecosystem: "npm", name: "fsevents", version: "2.3.3", direct: true, scopes: ["dev", "optional"] }),
     component({
       ecosystem: "npm",
       name: "left-pad",
@@ -70,7 +71,7 @@ export function sampleInventory(): Inventory {
       resolved: "git+ssh://git@github.com/left-pad/left-pad.git#5e9a9e8",
       unpinned: { kind: "vcs", spec: "github:left-pad/left-pad#5e9a9e8" },
     }),
-    component({ ecosystem: "npm", name: "ms", version: "2.1.2", scopes: ["prod", "dev"] }),
+    component({ ecosystem: "npm", name: "ms", version: "2.1.2", scopes: ["prod"] }),
     component({ ecosystem: "npm", name: "react", version: "18.3.1", direct: true, scopes: ["peer"] }),
     component({
       ecosystem: "PyPI",
@@ -86,14 +87,14 @@ export function sampleInventory(): Inventory {
       name: "requests",
       version: "2.31.0",
       direct: true,
-      scopes: ["prod", "dev"],
+      scopes: ["prod"],
       hashes: [`sha256:${SHA256_REQUESTS_WHL}`, `sha256:${SHA256_REQUESTS_SDIST}`],
       markers: 'python_version >= "3.8"',
       extras: ["socks"],
       sources: [{ file: "poetry.lock", line: 101 }],
       dependencies: [purl("PyPI", "urllib3", "2.2.1")],
     }),
-    component({ ecosystem: "PyPI", name: "urllib3", version: "2.2.1", scopes: ["prod", "dev"] }),
+    component({ ecosystem: "PyPI", name: "urllib3", version: "2.2.1", scopes: ["prod"] }),
   ];
   return {
     target: ["."],
