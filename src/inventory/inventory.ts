@@ -461,8 +461,10 @@ function merge(results: FileResult[]): { components: Component[]; lockedBy: Map<
   for (const comp of out) {
     const deps = depsOf.get(comp);
     if (deps) {
-      comp.dependencies = Array.from(deps, (d) => d.purl);
-      if (comp.dependencies.length > 1) comp.dependencies.sort(cmp);
+      const purls: string[] = new Array(deps.length);
+      for (let i = 0; i < deps.length; i++) purls[i] = deps[i]!.purl;
+      // the default sort compares UTF-16 code units, as cmp() does, without a callback per comparison
+      comp.dependencies = deps.length > 1 ? purls.sort() : purls;
     }
     // As npm's lockfile flags mean: prod when any production path needs it (installing for development adds
     // to production, so dev/optional/peer say nothing more); otherwise every way it is needed.

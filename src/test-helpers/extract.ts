@@ -2,8 +2,10 @@
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { basename, dirname, join, relative, sep } from "node:path";
+import { expect } from "vitest";
+import { InputError } from "../errors.js";
 import type { DirExtractor, FileExtractor, FileInput } from "../inventory/extractor.js";
-import type { ExtractResult } from "../inventory/model.js";
+import type { ExtractedPackage, ExtractResult } from "../inventory/model.js";
 import { readTextFile } from "../inventory/text.js";
 
 function fileInput(path: string, text: string): FileInput {
@@ -41,4 +43,27 @@ export async function extractDir(extractor: DirExtractor, path: string): Promise
   const root = dirname(path);
   const display = (p: string) => relative(root, p).split(sep).join("/");
   return extractor.extract({ path, file: display(path), display });
+}
+
+/** The InputError a promise rejects with; fails the test when it resolves or rejects with anything else. */
+export async function inputErrorOf(promise: Promise<unknown>): Promise<InputError> {
+  try {
+    await promise;
+  } catch (e) {
+    if (e instanceof InputError) return e;
+    throw e;
+  }
+  throw new Error("expected an InputError");
+}
+
+/** The InputError an extractor raises on this text (as a file of this name). */
+export function extractError(extractor: FileExtractor, fileName: string, text: string): Promise<InputError> {
+  return inputErrorOf(extractText(extractor, fileName, text));
+}
+
+/** The one package of this name (and version) in a result; fails the test when there is not exactly one. */
+export function findPackage(result: ExtractResult, name: string, version?: string): ExtractedPackage {
+  const found = result.packages.filter((p) => p.name === name && (!version || p.version === version));
+  expect(found, `${name} ${version ?? ""}`).toHaveLength(1);
+  return found[0]!;
 }

@@ -1,20 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { InputError } from "../../errors.js";
-import { extractFile, extractText } from "../../test-helpers/extract.js";
+import { extractError, extractFile, extractText } from "../../test-helpers/extract.js";
 import { pipfileLockExtractor } from "./pipfile-lock.js";
 
 const fixture = (name: string) =>
   new URL(`./__fixtures__/pipfile-lock/${name}/Pipfile.lock`, import.meta.url).pathname;
 
-async function errorOf(text: string): Promise<InputError> {
-  try {
-    await extractText(pipfileLockExtractor, "Pipfile.lock", text);
-  } catch (e) {
-    expect(e).toBeInstanceOf(InputError);
-    return e as InputError;
-  }
-  throw new Error("expected an InputError");
-}
+const errorOf = (text: string) => extractError(pipfileLockExtractor, "Pipfile.lock", text);
 
 const lock = (body: Record<string, unknown>) =>
   JSON.stringify(

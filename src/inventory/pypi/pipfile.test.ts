@@ -1,19 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { InputError } from "../../errors.js";
-import { extractFile, extractText } from "../../test-helpers/extract.js";
+import { extractError, extractFile, extractText } from "../../test-helpers/extract.js";
 import { pipfileExtractor } from "./pipfile.js";
 
 const fixture = (name: string) => new URL(`./__fixtures__/pipfile/${name}/Pipfile`, import.meta.url).pathname;
 
-async function errorOf(text: string): Promise<InputError> {
-  try {
-    await extractText(pipfileExtractor, "Pipfile", text);
-  } catch (e) {
-    expect(e).toBeInstanceOf(InputError);
-    return e as InputError;
-  }
-  throw new Error("expected an InputError");
-}
+const errorOf = (text: string) => extractError(pipfileExtractor, "Pipfile", text);
 
 describe("pipfile", () => {
   it("matches only Pipfile", () => {

@@ -1,30 +1,16 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { InputError } from "../../errors.js";
-import { extractFile, extractText } from "../../test-helpers/extract.js";
-import type { ExtractedPackage, ExtractResult } from "../model.js";
+import { extractError, extractFile, extractText, findPackage } from "../../test-helpers/extract.js";
 import { pylockExtractor as extractor, parseMarker } from "./pylock.js";
 
 const fixture = (v: string) => join(import.meta.dirname, "__fixtures__", "pylock", v, "pylock.toml");
 const hex = (alg: string, start: string) =>
   expect.stringMatching(new RegExp(`^${alg}:${start}[0-9a-f]{${64 - start.length}}$`));
 
-function find(result: ExtractResult, name: string, version?: string): ExtractedPackage {
-  const found = result.packages.filter((p) => p.name === name && (!version || p.version === version));
-  expect(found, `${name} ${version ?? ""}`).toHaveLength(1);
-  return found[0]!;
-}
+const find = findPackage;
 
-async function errorOf(text: string): Promise<InputError> {
-  try {
-    await extractText(extractor, "pylock.toml", text);
-  } catch (e) {
-    if (e instanceof InputError) return e;
-    throw e;
-  }
-  throw new Error("expected an InputError");
-}
+const errorOf = (text: string) => extractError(extractor, "pylock.toml", text);
 
 describe("pylock.toml matchFile", () => {
   it("matches pylock.toml and pylock.<name>.toml, lower case, with a name without dots", () => {

@@ -1,6 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { InputError } from "../../errors.js";
-import { extractFile, extractText } from "../../test-helpers/extract.js";
+import { extractError, extractFile, extractText } from "../../test-helpers/extract.js";
 import type { ExtractedPackage } from "../model.js";
 import { pyprojectExtractor, tomlPath, tomlValueLines } from "./pyproject.js";
 
@@ -9,15 +8,7 @@ const fixture = (name: string) =>
 const summary = (packages: ExtractedPackage[]) =>
   packages.map((p) => [p.name, p.version, p.scopes?.join(","), p.line, p.unpinned?.kind ?? "exact"]);
 
-async function errorOf(text: string): Promise<InputError> {
-  try {
-    await extractText(pyprojectExtractor, "pyproject.toml", text);
-  } catch (e) {
-    expect(e).toBeInstanceOf(InputError);
-    return e as InputError;
-  }
-  throw new Error("expected an InputError");
-}
+const errorOf = (text: string) => extractError(pyprojectExtractor, "pyproject.toml", text);
 
 describe("tomlValueLines", () => {
   it("maps keys, table headers and array elements to their lines in one pass", () => {

@@ -1,6 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { InputError } from "../../errors.js";
-import { extractFile, extractText } from "../../test-helpers/extract.js";
+import { extractFile, extractText, inputErrorOf } from "../../test-helpers/extract.js";
 import type { ExtractedPackage } from "../model.js";
 import { isDevFile, requirementsExtractor } from "./requirements.js";
 
@@ -12,15 +11,7 @@ const one = (packages: ExtractedPackage[], name: string) => {
   return found[0]!;
 };
 
-async function errorOf(promise: Promise<unknown>): Promise<InputError> {
-  try {
-    await promise;
-  } catch (e) {
-    expect(e).toBeInstanceOf(InputError);
-    return e as InputError;
-  }
-  throw new Error("expected an InputError");
-}
+const errorOf = inputErrorOf;
 
 describe("requirements matchFile", () => {
   const match = (name: string, path = `/repo/${name}`) => requirementsExtractor.matchFile(name, path);

@@ -1,29 +1,15 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { InputError } from "../../errors.js";
-import { extractFile, extractText } from "../../test-helpers/extract.js";
-import type { ExtractedPackage, ExtractResult } from "../model.js";
+import { extractError, extractFile, extractText, findPackage } from "../../test-helpers/extract.js";
 import { uvLockExtractor as extractor } from "./uv-lock.js";
 
 const fixture = (v: string) => join(import.meta.dirname, "__fixtures__", "uv-lock", v, "uv.lock");
 const sha = (hex: string) => expect.stringMatching(new RegExp(`^sha256:${hex}[0-9a-f]{${64 - hex.length}}$`));
 
-function find(result: ExtractResult, name: string, version?: string): ExtractedPackage {
-  const found = result.packages.filter((p) => p.name === name && (!version || p.version === version));
-  expect(found, `${name} ${version ?? ""}`).toHaveLength(1);
-  return found[0]!;
-}
+const find = findPackage;
 
-async function errorOf(text: string): Promise<InputError> {
-  try {
-    await extractText(extractor, "uv.lock", text);
-  } catch (e) {
-    if (e instanceof InputError) return e;
-    throw e;
-  }
-  throw new Error("expected an InputError");
-}
+const errorOf = (text: string) => extractError(extractor, "uv.lock", text);
 
 const HEAD = 'version = 1\nrevision = 3\nrequires-python = ">=3.12"\n';
 
