@@ -88,6 +88,16 @@ describe("depwarden CLI", () => {
     );
   });
 
+  it("table output shows a NOTE column only when something is unpinned", () => {
+    expect(run(["inventory", "examples/python-service"]).stdout).toMatch(
+      /\n {2}NAME +VERSION +TYPE +SCOPES +WHERE\n/,
+    );
+    const root = tmpTree({ "requirements.txt": "flask>=2\nrequests==2.31.0\n" });
+    const out = run(["inventory", "requirements.txt"], root).stdout;
+    expect(out).toMatch(/\n {2}NAME +VERSION +TYPE +SCOPES +NOTE +WHERE\n/);
+    expect(out).toMatch(/\n {2}flask +>=2 +direct +prod +unpinned \(range\) +line 1\n/);
+  });
+
   it("a broken lockfile among good ones: the others are listed, the error too, exit 2", () => {
     const root = tmpTree({
       "ok/package-lock.json": JSON.stringify({

@@ -60,7 +60,11 @@ export function formatInventoryTable(inv: Inventory, options: { summary?: boolea
       c.unpinned ? `unpinned (${c.unpinned.kind})` : "",
       where ?? "",
     ]);
-    lines.push(...alignColumns([["NAME", "VERSION", "TYPE", "SCOPES", "NOTE", "WHERE"], ...table], "  "));
+    // a column with nothing in it (no unpinned entries: NOTE) is left out
+    const header = ["NAME", "VERSION", "TYPE", "SCOPES", "NOTE", "WHERE"];
+    const keep = header.map((_, i) => table.some((row) => row[i]));
+    const pick = (row: string[]) => row.filter((_, i) => keep[i]);
+    lines.push(...alignColumns([pick(header), ...table.map(pick)], "  "));
   }
   return `${lines.join("\n")}\n`;
 }
