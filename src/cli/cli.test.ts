@@ -128,6 +128,21 @@ describe("depwarden CLI", () => {
     expect(quiet.stdout).toBe(loud.stdout);
   });
 
+  it("a reader that closes the pipe early gets no stack trace", () => {
+    const lines = Array.from({ length: 20000 }, (_, i) => `package-${i}==1.0.${i}`).join("\n");
+    const root = tmpTree({ "requirements.txt": `${lines}\n` });
+    const r = spawnSync(
+      "bash",
+      ["-c", `"${process.execPath}" "${bin}" inventory requirements.txt -f json | head -c 10`],
+      {
+        cwd: root,
+        encoding: "utf8",
+      },
+    );
+    expect(r.stdout).toBe('{\n  "schem');
+    expect(r.stderr).toBe("");
+  });
+
   it("--output writes the file and nothing to stdout", () => {
     const root = tmpTree({ "requirements.txt": "requests==2.31.0\n" });
     const r = run(["inventory", "requirements.txt", "-f", "json", "-o", "out.json"], root);

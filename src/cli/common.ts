@@ -1,6 +1,5 @@
 /** Options and plumbing shared by the commands: flag parsing only, no logic. */
 import { type Command, Option } from "commander";
-import { UsageError } from "../errors.js";
 import type { InventoryOptions } from "../inventory/inventory.js";
 import { writeFileAtomic } from "../io.js";
 
@@ -62,8 +61,4 @@ export async function emit(text: string, output: string | undefined): Promise<vo
 
 export function warn(global: GlobalOptions, message: string): void {
   if (!global.quiet) process.stderr.write(`depwarden: ${message}\n`);
-}
-
-export function assertNever(value: never, what: string): never {
-  throw new UsageError(`unknown ${what}: ${String(value)}`);
 }

@@ -7,6 +7,11 @@ import { registerInventory } from "./inventory.js";
 import { registerSbom } from "./sbom.js";
 
 export async function main(argv: string[]): Promise<number> {
+  // `depwarden inventory | head`: a reader that stops early is not an error worth a stack trace.
+  process.stdout.on("error", (e: NodeJS.ErrnoException) => {
+    if (e.code === "EPIPE") process.exit(process.exitCode ?? 0);
+    throw e;
+  });
   let exitCode = 0;
   const program = new Command(TOOL_NAME)
     .description(

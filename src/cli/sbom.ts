@@ -11,6 +11,7 @@ import {
   type InputFlags,
   inventoryOptions,
   pathsOrCwd,
+  warn,
 } from "./common.js";
 
 interface Flags extends InputFlags {
@@ -40,6 +41,7 @@ export function registerSbom(program: Command, global: () => GlobalOptions, setE
     const g = global();
     const targets = pathsOrCwd(paths, flags);
     const inv = await buildInventory(targets, inventoryOptions(flags, g));
+    for (const w of inv.warnings) warn(g, `warning: ${w.file}: ${w.message}`);
     for (const e of inv.errors) process.stderr.write(`depwarden: ${e.file}: ${e.message}\n`);
     if (inv.errors.length) {
       setExit(2); // an SBOM missing a broken file's packages would look complete: write none

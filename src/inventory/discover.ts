@@ -18,6 +18,8 @@ export interface DiscoverOptions {
   exclude?: string[];
   /** Honour .gitignore files (default true). */
   gitignore?: boolean;
+  /** Called for each subdirectory that cannot be read (its contents are then missing from the inventory). */
+  onUnreadable?: (error: InputError) => void;
 }
 
 export type Input =
@@ -84,16 +86,25 @@ export async function discover(
     options = { ...options, includeInstalled: true };
   }
   const inputs: Input[] = [];
-  const layers: IgnoreLayer[] = [];
-  if (options.exclude?.length) layers.push({ dir: root, rules: ignore().add(options.exclude) });
-  if (options.gitignore !== false) layers.push(...(await ancestorGitignores(root)));
+  const excluded = options.exclude?.length ? ignore().add(options.exclude) : undefined;
+  const layers: IgnoreLayer[] = options.gitignore !== false ? await ancestorGitignores(root) : [];
   let seen = 0;
 
+  // --exclude always wins; among .gitignore files, as in git, the deepest one that has a say decides (so a
+  // `!pattern` below re-includes what a file above ignores).
   const ignored = (path: string, isDir: boolean): boolean => {
-    for (const layer of layers) {
-      const rel = relative(layer.dir, path).split(sep).join("/");
-      if (!rel || rel.startsWith("..")) continue;
-      if (layer.rules.ignores(isDir ? `${rel}/` : rel)) return true;
+    const rel = (dir: string) => {
+      const r = relative(dir, path).split(sep).join("/");
+      return isDir ? `${r}/` : r;
+    };
+    if (excluded?.ignores(rel(root))) return true;
+    for (let k = layers.length - 1; k >= 0; k--) {
+      const layer = layers[k]!;
+      const r = relative(layer.dir, path);
+      if (!r || r.startsWith("..")) continue;
+      const verdict = layer.rules.test(rel(layer.dir));
+      if (verdict.ignored) return true;
+      if (verdict.unignored) return false;
     }
     return false;
   };
@@ -105,7 +116,15 @@ export async function discover(
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
       if (dir === root) throw new InputError(display, `cannot read directory (${code ?? "error"})`);
-      return; // unreadable subdirectory: nothing we can inventory there
+      // what it holds is missing from the inventory: say so rather than look complete
+      const shown = `${display}/${relative(root, dir).split(sep).join("/")}`.replace(/^\.\//, "");
+      options.onUnreadable?.(
+        new InputError(
+          shown,
+          `cannot read directory (${code ?? "error"}); its contents are not in the inventory`,
+        ),
+      );
+      return;
     }
     entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     let pushed = false;

@@ -123,14 +123,14 @@ describe("requirements: hand-written file", () => {
       unpinned: { kind: "url", spec: "https://github.com/pydantic/pydantic/archive/refs/tags/v2.6.4.zip" },
       line: 24,
     });
-    expect(one(packages, "./vendor/mylib")).toMatchObject({
+    expect(one(packages, "mylib")).toMatchObject({
       unpinned: { kind: "path", spec: "./vendor/mylib" },
     });
     expect(one(packages, "localpkg")).toMatchObject({
       version: "0.3.1",
       unpinned: { kind: "path", spec: "./dist/localpkg-0.3.1.tar.gz" },
     });
-    expect(one(packages, "./plugins/auth")).toMatchObject({
+    expect(one(packages, "auth")).toMatchObject({
       unpinned: { kind: "editable", spec: "./plugins/auth" },
       extras: ["ldap"],
       line: 27,
@@ -151,8 +151,8 @@ describe("requirements: hand-written file", () => {
     expect(warnings).toEqual([
       `requirements.txt:21: cannot tell the package name of "${black}" (no #egg= fragment or package file name); using the URL as its name`,
       'requirements.txt:23: cannot tell the package name of "https://example.com/archive/master.zip" (no #egg= fragment or package file name); using the URL as its name',
-      'requirements.txt:25: cannot tell the package name of "./vendor/mylib" (no #egg= fragment, and no pyproject.toml, setup.cfg or setup.py name found there); using the path as its name',
-      'requirements.txt:27: cannot tell the package name of "./plugins/auth" (no #egg= fragment, and no pyproject.toml, setup.cfg or setup.py name found there); using the path as its name',
+      'requirements.txt:25: cannot tell the package name of "./vendor/mylib" (no #egg= fragment, and no pyproject.toml, setup.cfg or setup.py name found there); using the directory name',
+      'requirements.txt:27: cannot tell the package name of "./plugins/auth" (no #egg= fragment, and no pyproject.toml, setup.cfg or setup.py name found there); using the directory name',
     ]);
   });
 
@@ -565,5 +565,15 @@ describe("requirements: Rye lockfiles (openai/openai-python requirements.lock)",
       { name: "httpcore", version: "1.0.2" },
       { name: "idna", version: "3.4" },
     ]);
+  });
+});
+
+describe("long bad lines", () => {
+  it("quotes at most 80 characters of the offending text", async () => {
+    const e = await inputErrorOf(
+      extractText(requirementsExtractor, "requirements.txt", `flask ${"x".repeat(5000)}\n`),
+    );
+    expect(e.message.length).toBeLessThan(300);
+    expect(e.message).toMatch(/^requirements\.txt:1: expected a requirement .*got "flask x{71}\.\.\."$/);
   });
 });

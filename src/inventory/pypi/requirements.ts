@@ -252,7 +252,7 @@ interface Where {
 function invalid(where: Where, text: string, why?: string): never {
   throw new InputError(
     where.display,
-    `expected a requirement (a name with an optional version specifier, a URL or a path) or an option, got ${JSON.stringify(text)}${why ? ` (${why})` : ""}`,
+    `expected a requirement (a name with an optional version specifier, a URL or a path) or an option, got ${JSON.stringify(text.length > 80 ? `${text.slice(0, 77)}...` : text)}${why ? ` (${why})` : ""}`,
     { line: where.line },
   );
 }
@@ -480,8 +480,15 @@ async function nameLocalProject(st: State, where: Where, fromAbs: string, pkg: P
     return true;
   }
   st.warnings.push(
-    `${where.display}:${where.line}: cannot tell the package name of "${ref}" (no #egg= fragment, and no pyproject.toml, setup.cfg or setup.py name found there); using the path as its name`,
+    `${where.display}:${where.line}: cannot tell the package name of "${ref}" (no #egg= fragment, and no pyproject.toml, setup.cfg or setup.py name found there); using the directory name`,
   );
+  // the directory's own name reads better than a path turned into a package name (`-/local/pkg`)
+  pkg.name =
+    path
+      .replace(/^file:(\/\/)?/i, "")
+      .replace(/[\\/]+$/, "")
+      .split(/[\\/]/)
+      .pop() || ref;
   return true;
 }
 
