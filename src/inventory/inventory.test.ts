@@ -164,6 +164,32 @@ describe("manifest and lockfile are merged", () => {
     expect(find(inv, "pkg:pypi/itsdangerous@2.1.2").direct).toBe(false);
   });
 
+  it("roots are found by version: an unrelated second version of a depended-on name is a root", async () => {
+    const root = tmpTree({
+      "yarn.lock": `# yarn lockfile v1
+
+
+express@^4.18.2:
+  version "4.18.2"
+  resolved "https://registry.yarnpkg.com/express/-/express-4.18.2.tgz"
+  dependencies:
+    debug "2.6.9"
+
+debug@2.6.9:
+  version "2.6.9"
+  resolved "https://registry.yarnpkg.com/debug/-/debug-2.6.9.tgz"
+
+debug@^4.3.4:
+  version "4.3.4"
+  resolved "https://registry.yarnpkg.com/debug/-/debug-4.3.4.tgz"
+`,
+    });
+    const inv = await buildInventory(["yarn.lock"], { cwd: root });
+    expect(find(inv, "pkg:npm/express@4.18.2").direct).toBe(true);
+    expect(find(inv, "pkg:npm/debug@4.3.4").direct).toBe(true);
+    expect(find(inv, "pkg:npm/debug@2.6.9").direct).toBe(false);
+  });
+
   it("a workspace member's package.json is covered by the root lockfile", async () => {
     const root = tmpTree({
       "package.json": JSON.stringify({ name: "mono", private: true, workspaces: ["packages/*"] }),

@@ -97,7 +97,9 @@ export async function buildInventory(paths: string[], options: InventoryOptions 
   for (const p of paths) {
     const abs = resolve(cwd, p);
     try {
-      inputs.push(...(await discover(abs, display(abs), options)));
+      inputs.push(
+        ...(await discover(abs, display(abs), { ...options, onUnreadable: (e) => record(e.file, e) })),
+      );
     } catch (e) {
       record(display(abs), e);
     }
@@ -230,10 +232,10 @@ function toLocal(pkg: ExtractedPackage, file: FileResult): Local | undefined {
   if (!ecosystem || !pkg.name) return undefined;
   const name = normaliseName(ecosystem, pkg.name);
   const version = pkg.version?.trim() || null;
-  let hashes: string[] = [];
-  for (const h of pkg.hashes ?? [])
-    for (const n of normaliseHashes(h)) if (!hashes.includes(n)) hashes.push(n);
-  if (hashes.length > 1) hashes = hashes.sort(cmp);
+  // One recorded hash giving one (the common case) keeps normaliseHashes' own array: no copy, no set.
+  const recorded = pkg.hashes ?? [];
+  let hashes = recorded.length === 1 ? normaliseHashes(recorded[0]!) : recorded.flatMap(normaliseHashes);
+  if (hashes.length > 1) hashes = [...new Set(hashes)].sort(cmp);
   return {
     ecosystem,
     name,
@@ -249,6 +251,9 @@ function toLocal(pkg: ExtractedPackage, file: FileResult): Local | undefined {
     extras: pkg.extras?.length ? [...pkg.extras] : undefined,
     purl: buildPurl(ecosystem, name, version),
     file,
+    // set by merge, but declared here: adding fields to an object later makes V8 grow its storage
+    out: undefined,
+    component: undefined,
   };
 }
 
@@ -360,6 +365,7 @@ function merge(results: FileResult[]): { components: Component[]; lockedBy: Map<
   }
   // Lockfiles whose entries do not say what is direct: those a manifest named are direct, the rest transitive;
   // without a manifest, the packages nothing depends on are the roots.
+  const inferRoots: Local[][] = [];
   for (const r of results) {
     const list = locals.get(r) ?? [];
     if (list.length === 0 || list.some((c) => c.direct !== undefined && !declaredBy.has(c))) continue;
@@ -367,45 +373,68 @@ function merge(results: FileResult[]): { components: Component[]; lockedBy: Map<
       for (const c of list) if (c.direct === undefined) c.direct = false;
       continue;
     }
-    if (!list.some((c) => c.deps.length > 0)) continue;
-    const depended = new Set<string>();
-    for (const c of list)
-      for (const d of c.deps) depended.add(d.ecosystem ? `${d.ecosystem}:${d.name}` : d.name);
-    for (const c of list) if (c.direct === undefined) c.direct = !depended.has(c.name);
+    if (list.some((c) => c.deps.length > 0)) inferRoots.push(list);
   }
 
   // Resolve edges within each file, then derive missing scopes from the direct packages that reach them.
-  for (const list of locals.values()) {
-    const byName = new Map<string, Local[]>();
-    for (const c of list) {
-      const l = byName.get(c.name);
-      if (l) l.push(c);
-      else byName.set(c.name, [c]);
-    }
-    for (const c of list) {
-      if (c.deps.length === 0) continue;
-      const out: Local[] = [];
-      for (const d of c.deps) {
-        let candidates = byName.get(d.name);
-        if (!candidates) continue;
-        const eco = d.ecosystem ?? c.ecosystem;
-        if (candidates.length === 1) {
-          const x = candidates[0]!;
-          if (x !== c && x.ecosystem === eco) out.push(x);
-          continue;
-        }
-        candidates = candidates.filter((x) => x.ecosystem === eco && x !== c);
-        const exact = d.version ? candidates.filter((x) => x.version === d.version) : [];
-        out.push(...(exact.length ? exact : candidates));
-      }
-      c.out = out;
-    }
-    if (list.some((c) => !c.scopes)) deriveScopes(list);
-  }
+  // (Each step is its own function: V8 optimises small functions sooner than one long one, which matters in
+  // a CLI run that executes this once.)
+  for (const list of locals.values()) resolveEdges(list);
+  for (const list of inferRoots) markRoots(list);
+  for (const list of locals.values()) if (list.some((c) => !c.scopes)) deriveScopes(list);
+  const byPurl = mergeByPurl(locals.values());
+  for (const list of locals.values()) addComponentEdges(list);
+  for (const comp of byPurl.values()) finishComponent(comp);
+  // The default sort compares UTF-16 code units, as cmp() does, without a callback per comparison.
+  const components = [...byPurl.keys()].sort().map((purl) => byPurl.get(purl)!);
+  return { components, lockedBy };
+}
 
-  // Merge by purl across files. Most purls come from one entry: build those without intermediate sets.
+/**
+ * Resolves each package's edges to the packages of the same file they name (`out`). Indexed loops: a CLI run
+ * executes this once, mostly before V8 optimises it, and an unoptimised for-of allocates per step.
+ */
+function resolveEdges(list: Local[]): void {
+  const byName = new Map<string, Local[]>();
+  for (let i = 0; i < list.length; i++) {
+    const c = list[i]!;
+    const l = byName.get(c.name);
+    if (l) l.push(c);
+    else byName.set(c.name, [c]);
+  }
+  for (let i = 0; i < list.length; i++) {
+    const c = list[i]!;
+    if (c.deps.length === 0) continue;
+    const out: Local[] = [];
+    for (let j = 0; j < c.deps.length; j++) {
+      const d = c.deps[j]!;
+      let candidates = byName.get(d.name);
+      if (!candidates) continue;
+      const eco = d.ecosystem ?? c.ecosystem;
+      if (candidates.length === 1) {
+        const x = candidates[0]!;
+        if (x !== c && x.ecosystem === eco) out.push(x);
+        continue;
+      }
+      candidates = candidates.filter((x) => x.ecosystem === eco && x !== c);
+      const exact = d.version ? candidates.filter((x) => x.version === d.version) : [];
+      out.push(...(exact.length ? exact : candidates));
+    }
+    c.out = out;
+  }
+}
+
+/** The packages no other entry of the file depends on (by resolved edge, so by version) are its roots. */
+function markRoots(list: Local[]): void {
+  const depended = new Set<Local>();
+  for (const c of list) for (const e of c.out ?? []) depended.add(e);
+  for (const c of list) if (c.direct === undefined) c.direct = !depended.has(c);
+}
+
+/** Merges packages by purl across files. Most purls come from one entry: those are built without sets. */
+function mergeByPurl(lists: Iterable<Local[]>): Map<string, Component> {
   const byPurl = new Map<string, Component>();
-  for (const list of locals.values()) {
+  for (const list of lists) {
     for (const c of list) {
       const scopes: Scope[] = c.scopes?.length ? [...c.scopes] : ["prod"];
       let comp = byPurl.get(c.purl);
@@ -439,48 +468,53 @@ function merge(results: FileResult[]): { components: Component[]; lockedBy: Map<
       c.component = comp;
     }
   }
-  // Edges between components (objects, not purl strings, until the end: this loop sees every edge).
-  const depsOf = new Map<Component, Component[]>();
-  for (const list of locals.values()) {
-    for (const c of list) {
-      if (!c.out?.length) continue;
-      const comp = c.component!;
-      let deps = depsOf.get(comp);
-      for (const e of c.out) {
-        const target = e.component!;
-        if (target === comp) continue;
-        if (!deps) {
-          deps = [];
-          depsOf.set(comp, deps);
-        }
-        if (!deps.includes(target)) deps.push(target);
-      }
+  return byPurl;
+}
+
+/**
+ * Edges between components, kept as sorted purl lists as they are found (a purl names one component, so it
+ * also tells a duplicate edge).
+ */
+function addComponentEdges(list: Local[]): void {
+  for (let i = 0; i < list.length; i++) {
+    const c = list[i]!;
+    if (!c.out?.length) continue;
+    const comp = c.component!;
+    for (let j = 0; j < c.out.length; j++) {
+      const target = c.out[j]!.component!;
+      if (target !== comp) insertSorted(comp.dependencies, target.purl);
     }
   }
-  const out = [...byPurl.values()];
-  for (const comp of out) {
-    const deps = depsOf.get(comp);
-    if (deps) {
-      const purls: string[] = new Array(deps.length);
-      for (let i = 0; i < deps.length; i++) purls[i] = deps[i]!.purl;
-      // the default sort compares UTF-16 code units, as cmp() does, without a callback per comparison
-      comp.dependencies = deps.length > 1 ? purls.sort() : purls;
-    }
-    // As npm's lockfile flags mean: prod when any production path needs it (installing for development adds
-    // to production, so dev/optional/peer say nothing more); otherwise every way it is needed.
-    if (comp.scopes.includes("prod")) comp.scopes = ["prod"];
-    else if (comp.scopes.length > 1) comp.scopes = SCOPES.filter((s) => comp.scopes.includes(s));
-    if (comp.hashes.length > 1) comp.hashes.sort(cmp);
-    if (comp.sources.length > 1) {
-      comp.sources.sort((a, b) => cmp(a.file, b.file) || (a.line ?? 0) - (b.line ?? 0));
-      comp.sources = comp.sources.filter(
-        (s, i, all) => i === 0 || s.file !== all[i - 1]!.file || s.line !== all[i - 1]!.line,
-      );
-    }
+}
+
+/** Scopes in their final form, hashes and sources sorted. */
+function finishComponent(comp: Component): void {
+  // As npm's lockfile flags mean: prod when any production path needs it (installing for development adds
+  // to production, so dev/optional/peer say nothing more); otherwise every way it is needed.
+  if (comp.scopes.includes("prod")) {
+    if (comp.scopes.length > 1) comp.scopes = ["prod"];
+  } else if (comp.scopes.length > 1) comp.scopes = SCOPES.filter((s) => comp.scopes.includes(s));
+  if (comp.hashes.length > 1) comp.hashes.sort(cmp);
+  if (comp.sources.length > 1) {
+    comp.sources.sort((a, b) => cmp(a.file, b.file) || (a.line ?? 0) - (b.line ?? 0));
+    comp.sources = comp.sources.filter(
+      (s, i, all) => i === 0 || s.file !== all[i - 1]!.file || s.line !== all[i - 1]!.line,
+    );
   }
-  // The default sort compares UTF-16 code units, as cmp() does, without a callback per comparison.
-  const components = [...byPurl.keys()].sort().map((purl) => byPurl.get(purl)!);
-  return { components, lockedBy };
+}
+
+/**
+ * Adds `s` to the sorted list unless it is there (UTF-16 code-unit order, as cmp()). Most lists are short, and
+ * Array.prototype.sort allocates about 1 KB of work space per call whatever the length: inserting in place
+ * saves a sort per component.
+ */
+function insertSorted(list: string[], s: string): void {
+  let i = list.length;
+  while (i > 0 && list[i - 1]! > s) i--;
+  if (i > 0 && list[i - 1] === s) return;
+  list.push(s);
+  for (let j = list.length - 1; j > i; j--) list[j] = list[j - 1]!;
+  list[i] = s;
 }
 
 function union<T>(a: readonly T[], b: readonly T[]): T[] {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { jsonObjectLines, jsonPath } from "./json-lines.js";
+import { jsonMemberLines, jsonObjectLines, jsonPath } from "./json-lines.js";
 
 describe("jsonObjectLines", () => {
   const text = [
@@ -40,12 +40,24 @@ describe("jsonObjectLines", () => {
   });
 });
 
-describe("jsonObjectLines with maxDepth", () => {
-  it("records objects down to that depth only", () => {
-    const text = '{\n "packages": {\n  "a": {\n   "deps": {"x": {}}\n  },\n  "b\\u0041": {}\n }\n}';
-    const lines = jsonObjectLines(text, 2);
-    expect([...lines.keys()]).toEqual(["", "packages", jsonPath("packages", "a"), jsonPath("packages", "bA")]);
-    expect(lines.get(jsonPath("packages", "bA"))).toBe(6);
-    expect(jsonObjectLines(text).get(jsonPath("packages", "a", "deps", "x"))).toBe(4);
+describe("jsonMemberLines", () => {
+  it("gives the line of each object value of one root member, in document order", () => {
+    const text = [
+      "{",
+      '  "name": "x", "other": {"node_modules/z": {}},',
+      '  "packages": {',
+      '    "": {"dependencies": {"a": "1"}},',
+      '    "node_modules/a\\u0041": {',
+      '      "version": "1.0.0", "note": "{ \\"not\\": an object }"',
+      "    },",
+      '    "node_modules/b": {}',
+      "  }",
+      "}",
+    ].join("\n");
+    expect(jsonMemberLines(text, "packages")).toEqual({
+      keys: ["", "node_modules/aA", "node_modules/b"],
+      lines: [4, 5, 8],
+    });
+    expect(jsonMemberLines(text, "missing")).toEqual({ keys: [], lines: [] });
   });
 });

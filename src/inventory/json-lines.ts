@@ -14,11 +14,7 @@ interface Frame {
   index: number;
 }
 
-/**
- * `maxDepth` bounds the depth of the objects recorded (the root is depth 0, `packages` 1, its entries 2): a
- * reader that needs only the entries' lines passes 2 and saves the paths of everything below them.
- */
-export function jsonObjectLines(text: string, maxDepth = Number.POSITIVE_INFINITY): JsonLines {
+export function jsonObjectLines(text: string): JsonLines {
   const lines: JsonLines = new Map();
   const stack: Frame[] = [];
   let line = 1;
@@ -44,7 +40,7 @@ export function jsonObjectLines(text: string, maxDepth = Number.POSITIVE_INFINIT
         j = q + 1;
       }
       const top = stack[stack.length - 1];
-      if (top && !top.array && stack.length <= maxDepth) {
+      if (top && !top.array) {
         let k = j + 1;
         while (k < n) {
           const d = text.charCodeAt(k);
@@ -61,10 +57,6 @@ export function jsonObjectLines(text: string, maxDepth = Number.POSITIVE_INFINIT
       }
       i = j;
     } else if (c === 123 || c === 91) {
-      if (stack.length > maxDepth) {
-        stack.push({ path: "", array: c === 91, index: 0 });
-        continue;
-      }
       const top = stack[stack.length - 1];
       let path: string;
       let at = line;
@@ -86,4 +78,66 @@ export function jsonObjectLines(text: string, maxDepth = Number.POSITIVE_INFINIT
     }
   }
   return lines;
+}
+
+/**
+ * The lines of the object values of one member of the root object (`packages` of a package-lock), in document
+ * order: `keys[i]` is at `lines[i]`, the line of the key as jsonObjectLines gives it. A reader that needs only
+ * those lines saves building a path string and a map entry per object, and looks at no key deeper down.
+ */
+export function jsonMemberLines(text: string, member: string): { keys: string[]; lines: number[] } {
+  const keys: string[] = [];
+  const lines: number[] = [];
+  const arrays: boolean[] = []; // per open container (the root first): is it an array
+  let inMember = false; // the member's object is open: its object values are recorded
+  let line = 1;
+  let pendingKey: string | undefined;
+  let pendingKeyLine = 0;
+  const n = text.length;
+  for (let i = 0; i < n; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 10) {
+      line++;
+    } else if (c === 34) {
+      // a string: find its end (as jsonObjectLines does), then, at the two depths that matter, see whether
+      // it is a key
+      let j = i + 1;
+      for (;;) {
+        const q = text.indexOf('"', j);
+        if (q === -1) return { keys, lines }; // unterminated; JSON.parse reports it
+        let bs = 0;
+        for (let k = q - 1; k > i && text.charCodeAt(k) === 92; k--) bs++;
+        if (bs % 2 === 0) {
+          j = q;
+          break;
+        }
+        j = q + 1;
+      }
+      const depth = arrays.length;
+      if ((depth === 1 || (depth === 2 && inMember)) && !arrays[depth - 1]) {
+        let k = j + 1;
+        for (let d = text.charCodeAt(k); d === 32 || d === 9 || d === 13 || d === 10; d = text.charCodeAt(k))
+          k++;
+        if (text.charCodeAt(k) === 58) {
+          const raw = text.slice(i + 1, j);
+          pendingKey = raw.includes("\\") ? (JSON.parse(`"${raw}"`) as string) : raw;
+          pendingKeyLine = line;
+        }
+      }
+      i = j;
+    } else if (c === 123 || c === 91) {
+      const depth = arrays.length;
+      if (depth === 1 && c === 123 && !arrays[0] && pendingKey === member) inMember = true;
+      else if (depth === 2 && inMember && c === 123) {
+        keys.push(pendingKey ?? "");
+        lines.push(pendingKeyLine);
+      }
+      arrays.push(c === 91);
+      pendingKey = undefined;
+    } else if (c === 125 || c === 93) {
+      arrays.pop();
+      if (arrays.length === 1) inMember = false;
+    }
+  }
+  return { keys, lines };
 }

@@ -8,7 +8,7 @@
  */
 import { InputError, positionAt } from "../../errors.js";
 import type { FileExtractor, FileInput } from "../extractor.js";
-import { type JsonLines, jsonObjectLines, jsonPath } from "../json-lines.js";
+import { type JsonLines, jsonMemberLines, jsonObjectLines, jsonPath } from "../json-lines.js";
 import type { DependencyRef, ExtractedPackage, ExtractResult, Scope, Unpinned } from "../model.js";
 import { formatPath, isRecord, parseJson } from "../text.js";
 import { type ProjectManifest, projectManifests } from "./package-json.js";
@@ -40,15 +40,22 @@ const pathOf = (p: PathArg): Path => (Array.isArray(p) ? p : p.path());
 
 /** Throws the InputError for a wrong-typed value at `path`, positioned at the line of the nearest object. */
 class Checker {
+  private all: JsonLines | undefined;
+
   constructor(
     readonly file: string,
-    readonly lines: JsonLines,
-    /** All objects' lines, when `lines` stops at the entries: computed only to place an error. */
-    readonly allLines: () => JsonLines = () => lines,
+    /** The document, whose objects' lines are computed only when wanted (v1 entries, an error). */
+    private readonly text: string,
   ) {}
 
+  /** Every object's line (computed on first use: v2/v3 read their entries' lines with `jsonMemberLines`). */
+  get lines(): JsonLines {
+    this.all ??= jsonObjectLines(this.text);
+    return this.all;
+  }
+
   fail(path: Path, message: string): never {
-    const lines = this.allLines();
+    const lines = this.lines;
     let line: number | undefined;
     for (let n = path.length; n > 0 && line === undefined; n--)
       line = lines.get(jsonPath(...path.slice(0, n)));
@@ -172,9 +179,7 @@ export function extractPackageLock(
       at >= 0 ? { line: positionAt(text, at).line } : undefined,
     );
   }
-  // v2/v3 need the lines of the `packages` entries only; v1 nests entries at any depth
-  const lines = jsonObjectLines(text, isRecord(data.packages) ? 2 : undefined);
-  const check: Checker = new Checker(file, lines, () => jsonObjectLines(text));
+  const check: Checker = new Checker(file, text);
   const warnings: string[] = [];
   if (version > 3) {
     warnings.push(`lockfileVersion ${version} is newer than the versions this reader knows (1-3); read as 3`);
@@ -183,7 +188,7 @@ export function extractPackageLock(
   if (data.packages !== undefined) {
     if (!isRecord(data.packages))
       check.fail(["packages"], `expected an object, found ${describe(data.packages)}`);
-    result = readPackages(data.packages, check, warnings);
+    result = readPackages(data.packages, text, check, warnings);
   } else if (data.dependencies !== undefined) {
     if (!isRecord(data.dependencies)) {
       check.fail(["dependencies"], `expected an object, found ${describe(data.dependencies)}`);
@@ -278,13 +283,18 @@ function normaliseTarget(resolved: string): string {
     .replace(/\/+$/, "");
 }
 
-function readPackages(packages: Record<string, unknown>, check: Checker, warnings: string[]): ExtractResult {
+function readPackages(
+  packages: Record<string, unknown>,
+  text: string,
+  check: Checker,
+  warnings: string[],
+): ExtractResult {
   const tops = new Map<string, Loc>(); // the root and folders, by location
   const order: Loc[] = [];
   // Location → the packages installed in its node_modules, by folder name: resolution looks names up here.
   const children = new Map<string, Map<string, Loc>>();
   const keys = Object.keys(packages);
-  const lines = entryLines(check.lines, keys);
+  const lines = entryLines(text, keys);
   for (let i = 0; i < keys.length; i++) {
     const key = keys[i]!;
     const entry = packages[key];
@@ -302,13 +312,19 @@ function readPackages(packages: Record<string, unknown>, check: Checker, warning
       folderName = key.slice(NM.length);
     } else folderName = key.slice(key.lastIndexOf("/") + 1);
     if (key === "") kind = "root";
-    else if (entry.link === true || check.flag(entry.link, ["packages", key], "link")) {
+    // (The common values are tested before calling the checker: its path argument is an array per call.)
+    else if (
+      entry.link === true ||
+      (entry.link !== undefined && check.flag(entry.link, ["packages", key], "link"))
+    ) {
       kind = "link";
       const resolved = check.string(entry.resolved, ["packages", key], "resolved");
       if (resolved !== undefined) target = normaliseTarget(resolved);
     } else kind = holder === undefined ? "folder" : "package";
     const name =
-      typeof entry.name === "string" ? entry.name : check.string(entry.name, ["packages", key], "name");
+      typeof entry.name === "string" || entry.name === undefined
+        ? entry.name
+        : check.string(entry.name, ["packages", key], "name");
     const version =
       typeof entry.version === "string"
         ? entry.version
@@ -446,6 +462,36 @@ function readPackages(packages: Record<string, unknown>, check: Checker, warning
   }
 
   // Edges: each component's dependencies, resolved from its location (a linked package's from its target).
+  // One function for every package (not a closure per package): this runs once per dependency in the file.
+  const addEdges = (
+    loc: Loc,
+    map: Record<string, unknown> | undefined,
+    key: string,
+    required: boolean,
+    edges: DependencyRef[],
+    seen: Set<string> | undefined,
+  ): void => {
+    for (const name in map) {
+      const spec = map[name];
+      if (typeof spec !== "string")
+        check.fail([...loc.path(), key, name], `expected a version string, found ${describe(spec)}`);
+      if (seen) {
+        if (seen.has(name)) continue;
+        seen.add(name);
+      }
+      const to = resolve(loc, name);
+      if (to) {
+        if (to.kind === "root" || to.member) continue; // the project itself
+        if (to.pkg) {
+          if (!to.ref) to.ref = { name: to.pkg.name, version: to.pkg.version };
+          edges.push(to.ref);
+        } else edges.push({ name: to.name, version: null });
+      } else if (required) {
+        edges.push({ name: specTarget(name, spec), version: null });
+      }
+      // a missing optional or peer dependency is not an edge
+    }
+  };
   for (const loc of order) {
     const pkg = loc.pkg;
     if (!pkg) continue;
@@ -457,32 +503,10 @@ function readPackages(packages: Record<string, unknown>, check: Checker, warning
     const dev = loc.kind === "folder" ? check.map(entry.devDependencies, loc, "devDependencies") : undefined;
     const several = (deps ? 1 : 0) + (optional ? 1 : 0) + (peer ? 1 : 0) + (dev ? 1 : 0) > 1;
     const seen = several ? new Set<string>() : undefined;
-    const add = (map: Record<string, unknown> | undefined, key: string, required: boolean): void => {
-      for (const name in map) {
-        const spec = map[name];
-        if (typeof spec !== "string")
-          check.fail([...loc.path(), key, name], `expected a version string, found ${describe(spec)}`);
-        if (seen) {
-          if (seen.has(name)) continue;
-          seen.add(name);
-        }
-        const to = resolve(loc, name);
-        if (to) {
-          if (to.kind === "root" || to.member) continue; // the project itself
-          if (to.pkg) {
-            if (!to.ref) to.ref = { name: to.pkg.name, version: to.pkg.version };
-            edges.push(to.ref);
-          } else edges.push({ name: to.name, version: null });
-        } else if (required) {
-          edges.push({ name: specTarget(name, spec), version: null });
-        }
-        // a missing optional or peer dependency is not an edge
-      }
-    };
-    add(deps, "dependencies", true);
-    add(optional, "optionalDependencies", false);
-    add(peer, "peerDependencies", false);
-    add(dev, "devDependencies", true);
+    addEdges(loc, deps, "dependencies", true, edges, seen);
+    addEdges(loc, optional, "optionalDependencies", false, edges, seen);
+    addEdges(loc, peer, "peerDependencies", false, edges, seen);
+    addEdges(loc, dev, "devDependencies", true, edges, seen);
     pkg.dependencies = edges;
   }
 
@@ -495,21 +519,23 @@ function readPackages(packages: Record<string, unknown>, check: Checker, warning
 }
 
 /**
- * The lines of the `packages` entries, in the order of `keys`: one walk over the lines map, which is in document
- * order as JSON.parse's keys are (a key out of step, e.g. an integer-like one, is looked up instead).
+ * The lines of the `packages` entries, in the order of `keys` (JSON.parse's): the document's order, unless a key
+ * is integer-like (JSON.parse puts those first) or written twice (the last one's line, as jsonObjectLines gives);
+ * from the first key out of step, the rest are looked up by key instead.
  */
-function entryLines(lines: JsonLines, keys: string[]): (number | undefined)[] {
+function entryLines(text: string, keys: string[]): (number | undefined)[] {
+  const doc = jsonMemberLines(text, "packages");
   const out = new Array<number | undefined>(keys.length);
-  const prefix = "packages\u0000";
   let i = 0;
-  for (const [path, line] of lines) {
-    if (i === keys.length) break;
-    if (!path.startsWith(prefix) || path.indexOf("\u0000", prefix.length) !== -1) continue;
-    const key = keys[i]!;
-    if (path.length !== prefix.length + key.length || !path.endsWith(key)) break;
-    out[i++] = line;
+  // a key written twice makes the document's list longer: then none is taken by position
+  if (doc.keys.length === keys.length) {
+    for (; i < keys.length && doc.keys[i] === keys[i]; i++) out[i] = doc.lines[i];
   }
-  for (; i < keys.length; i++) out[i] = lines.get(prefix + keys[i]);
+  if (i < keys.length) {
+    const byKey = new Map<string, number>();
+    for (let j = 0; j < doc.keys.length; j++) byKey.set(doc.keys[j]!, doc.lines[j]!);
+    for (; i < keys.length; i++) out[i] = byKey.get(keys[i]!);
+  }
   return out;
 }
 
