@@ -27,31 +27,13 @@ export function jsonObjectLines(text: string): JsonLines {
       line++;
     } else if (c === 34) {
       // a string: find its end, then see whether it is a key
-      let j = i + 1;
-      for (;;) {
-        const q = text.indexOf('"', j);
-        if (q === -1) return lines; // unterminated; JSON.parse reports it
-        let bs = 0;
-        for (let k = q - 1; k > i && text.charCodeAt(k) === 92; k--) bs++;
-        if (bs % 2 === 0) {
-          j = q;
-          break;
-        }
-        j = q + 1;
-      }
+      const j = stringEnd(text, i);
+      if (j === -1) return lines; // unterminated; JSON.parse reports it
       const top = stack[stack.length - 1];
       if (top && !top.array) {
-        let k = j + 1;
-        while (k < n) {
-          const d = text.charCodeAt(k);
-          if (d === 32 || d === 9 || d === 13) k++;
-          else if (d === 10) {
-            k++;
-          } else break;
-        }
-        if (text.charCodeAt(k) === 58) {
-          const raw = text.slice(i + 1, j);
-          pendingKey = raw.includes("\\") ? (JSON.parse(`"${raw}"`) as string) : raw;
+        const key = keyAt(text, i, j);
+        if (key !== undefined) {
+          pendingKey = key;
           pendingKeyLine = line;
         }
       }
@@ -101,26 +83,13 @@ export function jsonMemberLines(text: string, member: string): { keys: string[];
     } else if (c === 34) {
       // a string: find its end (as jsonObjectLines does), then, at the two depths that matter, see whether
       // it is a key
-      let j = i + 1;
-      for (;;) {
-        const q = text.indexOf('"', j);
-        if (q === -1) return { keys, lines }; // unterminated; JSON.parse reports it
-        let bs = 0;
-        for (let k = q - 1; k > i && text.charCodeAt(k) === 92; k--) bs++;
-        if (bs % 2 === 0) {
-          j = q;
-          break;
-        }
-        j = q + 1;
-      }
+      const j = stringEnd(text, i);
+      if (j === -1) return { keys, lines }; // unterminated; JSON.parse reports it
       const depth = arrays.length;
       if ((depth === 1 || (depth === 2 && inMember)) && !arrays[depth - 1]) {
-        let k = j + 1;
-        for (let d = text.charCodeAt(k); d === 32 || d === 9 || d === 13 || d === 10; d = text.charCodeAt(k))
-          k++;
-        if (text.charCodeAt(k) === 58) {
-          const raw = text.slice(i + 1, j);
-          pendingKey = raw.includes("\\") ? (JSON.parse(`"${raw}"`) as string) : raw;
+        const key = keyAt(text, i, j);
+        if (key !== undefined) {
+          pendingKey = key;
           pendingKeyLine = line;
         }
       }
@@ -140,4 +109,25 @@ export function jsonMemberLines(text: string, member: string): { keys: string[];
     }
   }
   return { keys, lines };
+}
+
+/** Offset of the closing quote of the string that opens at `start`; -1 when it is not closed. */
+function stringEnd(text: string, start: number): number {
+  for (let j = start + 1; ; ) {
+    const q = text.indexOf('"', j);
+    if (q === -1) return -1;
+    let backslashes = 0;
+    for (let k = q - 1; k > start && text.charCodeAt(k) === 92; k--) backslashes++;
+    if (backslashes % 2 === 0) return q;
+    j = q + 1;
+  }
+}
+
+/** The decoded string from `start` to `end` (its quotes) when a `:` follows it, i.e. when it is a key. */
+function keyAt(text: string, start: number, end: number): string | undefined {
+  let k = end + 1;
+  for (let d = text.charCodeAt(k); d === 32 || d === 9 || d === 13 || d === 10; d = text.charCodeAt(k)) k++;
+  if (text.charCodeAt(k) !== 58) return undefined;
+  const raw = text.slice(start + 1, end);
+  return raw.includes("\\") ? (JSON.parse(`"${raw}"`) as string) : raw;
 }

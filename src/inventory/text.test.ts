@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
-import { InputError } from "../errors.js";
+import { inputErrorOfCall } from "../test-helpers/extract.js";
 import {
   decodeText,
   formatPath,
@@ -11,15 +11,7 @@ import {
   validate,
 } from "./text.js";
 
-function errorOf(fn: () => unknown): InputError {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof InputError) return e;
-    throw e;
-  }
-  throw new Error("expected an InputError");
-}
+const errorOf = inputErrorOfCall;
 
 describe("decodeText", () => {
   it("decodes UTF-8 and drops a BOM", () => {

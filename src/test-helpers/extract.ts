@@ -67,3 +67,14 @@ export function findPackage(result: ExtractResult, name: string, version?: strin
   expect(found, `${name} ${version ?? ""}`).toHaveLength(1);
   return found[0]!;
 }
+
+/** The InputError a function throws; fails the test when it returns or throws anything else. */
+export function inputErrorOfCall(fn: () => unknown): InputError {
+  try {
+    fn();
+  } catch (e) {
+    if (e instanceof InputError) return e;
+    throw e;
+  }
+  throw new Error("expected an InputError");
+}

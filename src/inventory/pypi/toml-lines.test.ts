@@ -1,7 +1,7 @@
 import { parse } from "smol-toml";
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
-import { InputError } from "../../errors.js";
+import { inputErrorOfCall } from "../../test-helpers/extract.js";
 import {
   arrayOfTablesLines,
   compileCheck,
@@ -12,15 +12,7 @@ import {
   validateEntries,
 } from "./toml-lines.js";
 
-function errorOf(fn: () => unknown): InputError {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof InputError) return e;
-    throw e;
-  }
-  throw new Error("expected an InputError");
-}
+const errorOf = inputErrorOfCall;
 
 describe("arrayOfTablesLines", () => {
   it("finds [[package]] headers, indented or quoted, and skips sub-tables", () => {
