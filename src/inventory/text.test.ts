@@ -3,6 +3,7 @@ import { z } from "zod";
 import { inputErrorOfCall } from "../test-helpers/extract.js";
 import {
   decodeText,
+  forEachLine,
   formatPath,
   jsonErrorOffset,
   parseJson,
@@ -91,5 +92,19 @@ describe("validate", () => {
   });
   it("formats paths", () => {
     expect(formatPath(["a", 0, "b-c", "x/y"])).toBe('a[0].b-c["x/y"]');
+  });
+});
+
+describe("forEachLine", () => {
+  it("gives each line's bounds without its line ending, CRLF included, and 1-based numbers", () => {
+    const text = "a\r\nbc\n\nd";
+    const seen: [string, number][] = [];
+    forEachLine(text, (start, end, line) => seen.push([text.slice(start, end), line]));
+    expect(seen).toEqual([
+      ["a", 1],
+      ["bc", 2],
+      ["", 3],
+      ["d", 4],
+    ]);
   });
 });

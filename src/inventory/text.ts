@@ -262,6 +262,23 @@ export function formatPath(path: readonly (string | number | symbol)[]): string 
   return out;
 }
 
+/**
+ * Calls `fn` for each line of `text` with its start offset, its end (before the `\n` and any `\r`) and its
+ * 1-based number: the one pass the line scanners of the lockfile readers share.
+ */
+export function forEachLine(text: string, fn: (start: number, end: number, line: number) => void): void {
+  const n = text.length;
+  let line = 0;
+  for (let start = 0; start < n; ) {
+    line++;
+    let next = text.indexOf("\n", start);
+    if (next === -1) next = n;
+    const end = next > start && text.charCodeAt(next - 1) === 13 ? next - 1 : next;
+    fn(start, end, line);
+    start = next + 1;
+  }
+}
+
 export function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === "object" && v !== null && !Array.isArray(v);
 }

@@ -15,7 +15,7 @@ import { z } from "zod";
 import { InputError } from "../../errors.js";
 import type { FileExtractor, FileInput } from "../extractor.js";
 import type { DependencyRef, ExtractedPackage, ExtractResult, Scope, Unpinned } from "../model.js";
-import { formatPath, isRecord } from "../text.js";
+import { forEachLine, formatPath, isRecord } from "../text.js";
 import { sourceOfResolved } from "./spec.js";
 
 export const pnpmLockExtractor: FileExtractor = {
@@ -287,35 +287,26 @@ function sectionKeyLines(t: string): {
   const top = new Map<string, number>();
   let current: Map<string, number> | undefined;
   let indent = -1;
-  let start = 0;
-  let line = 0;
-  const n = t.length;
-  while (start < n) {
-    line++;
-    let end = t.indexOf("\n", start);
-    if (end === -1) end = n;
+  forEachLine(t, (start, end, line) => {
     const c = t.charCodeAt(start);
-    if (c !== 10 && c !== 13 && c !== 35) {
-      if (c !== 32) {
-        const key = yamlKey(t.slice(start, end));
-        if (key !== undefined && !top.has(key)) top.set(key, line);
-        current = key === "packages" ? packages : key === "snapshots" ? snapshots : undefined;
-        indent = -1;
-      } else if (current) {
-        let i = start;
-        while (i < end && t.charCodeAt(i) === 32) i++;
-        const d = t.charCodeAt(i);
-        if (i < end && d !== 35 && d !== 13) {
-          if (indent === -1) indent = i - start;
-          if (i - start === indent) {
-            const key = yamlKey(t.slice(i, end));
-            if (key !== undefined && !current.has(key)) current.set(key, line);
-          }
+    if (end <= start || c === 35) return;
+    if (c !== 32) {
+      const key = yamlKey(t.slice(start, end));
+      if (key !== undefined && !top.has(key)) top.set(key, line);
+      current = key === "packages" ? packages : key === "snapshots" ? snapshots : undefined;
+      indent = -1;
+    } else if (current) {
+      let i = start;
+      while (i < end && t.charCodeAt(i) === 32) i++;
+      if (i < end && t.charCodeAt(i) !== 35) {
+        if (indent === -1) indent = i - start;
+        if (i - start === indent) {
+          const key = yamlKey(t.slice(i, end));
+          if (key !== undefined && !current.has(key)) current.set(key, line);
         }
       }
     }
-    start = end + 1;
-  }
+  });
   return { packages, snapshots, top };
 }
 

@@ -12,7 +12,7 @@ import { parseSyml } from "@yarnpkg/parsers";
 import { InputError } from "../../errors.js";
 import type { FileExtractor, FileInput } from "../extractor.js";
 import type { DependencyRef, ExtractedPackage, ExtractResult, Unpinned } from "../model.js";
-import { isRecord } from "../text.js";
+import { forEachLine, isRecord } from "../text.js";
 import { projectManifests } from "./package-json.js";
 import { classifyNpmSpec, type NpmSpec, sourceOfResolved } from "./spec.js";
 
@@ -152,31 +152,21 @@ interface V1Scan {
 function scanV1(file: string, text: string): V1Scan {
   const keyLines = new Map<string, number>();
   let conflictLine: number | undefined;
-  let start = 0;
-  let line = 0;
-  const n = text.length;
-  while (start < n) {
-    line++;
-    let end = text.indexOf("\n", start);
-    if (end === -1) end = n;
-    let stop = end;
-    if (stop > start && text.charCodeAt(stop - 1) === 13) stop--;
+  forEachLine(text, (start, stop, line) => {
     const first = text.charCodeAt(start);
-    if (first !== 35 /* # */ && stop > start) {
-      if (first !== 32 && first !== 9) {
-        if (
-          conflictLine === undefined &&
-          (text.startsWith("<<<<<<<", start) || text.startsWith(">>>>>>>", start))
-        ) {
-          conflictLine = line;
-        }
-        for (const key of headerKeys(text, start, stop)) if (!keyLines.has(key)) keyLines.set(key, line);
+    if (first === 35 /* # */ || stop <= start) return;
+    if (first !== 32 && first !== 9) {
+      if (
+        conflictLine === undefined &&
+        (text.startsWith("<<<<<<<", start) || text.startsWith(">>>>>>>", start))
+      ) {
+        conflictLine = line;
       }
-      const q = text.indexOf('"', start);
-      if (q !== -1 && q < stop) checkQuotes(file, text, start, stop, line);
+      for (const key of headerKeys(text, start, stop)) if (!keyLines.has(key)) keyLines.set(key, line);
     }
-    start = end + 1;
-  }
+    const q = text.indexOf('"', start);
+    if (q !== -1 && q < stop) checkQuotes(file, text, start, stop, line);
+  });
   return { keyLines, conflictLine };
 }
 
@@ -524,35 +514,26 @@ function describe(v: unknown): string {
 /** Top-level keys of a Berry lockfile and their lines (keys are plain or JSON-quoted; long ones use `? `). */
 function berryKeyLines(text: string): Map<string, number> {
   const lines = new Map<string, number>();
-  let start = 0;
-  let line = 0;
-  const n = text.length;
-  while (start < n) {
-    line++;
-    let end = text.indexOf("\n", start);
-    if (end === -1) end = n;
+  forEachLine(text, (start, end, line) => {
     const c = text.charCodeAt(start);
-    if (c !== 32 && c !== 9 && c !== 35 && c !== 13 && c !== 10 && end > start) {
-      let s = text.slice(start, end);
-      if (s.endsWith("\r")) s = s.slice(0, -1);
-      if (s.startsWith("? ")) s = `${s.slice(2)}:`;
-      let key: string | undefined;
-      if (s.startsWith('"')) {
-        const close = s.lastIndexOf('":');
-        if (close > 0) {
-          try {
-            key = JSON.parse(s.slice(0, close + 1)) as string;
-          } catch {
-            key = undefined;
-          }
+    if (end <= start || c === 32 || c === 9 || c === 35) return;
+    let s = text.slice(start, end);
+    if (s.startsWith("? ")) s = `${s.slice(2)}:`;
+    let key: string | undefined;
+    if (s.startsWith('"')) {
+      const close = s.lastIndexOf('":');
+      if (close > 0) {
+        try {
+          key = JSON.parse(s.slice(0, close + 1)) as string;
+        } catch {
+          key = undefined;
         }
-      } else if (s.endsWith(":")) {
-        key = s.slice(0, -1);
       }
-      if (key !== undefined && !lines.has(key)) lines.set(key, line);
+    } else if (s.endsWith(":")) {
+      key = s.slice(0, -1);
     }
-    start = end + 1;
-  }
+    if (key !== undefined && !lines.has(key)) lines.set(key, line);
+  });
   return lines;
 }
 

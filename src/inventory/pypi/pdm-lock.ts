@@ -15,6 +15,7 @@ import { isRecord, parseToml } from "../text.js";
 import { isArchivePath, parseRequirement, pinnedVersion } from "./pep508.js";
 import {
   entryLines,
+  groupByName,
   isInsideDir,
   keyLine,
   majorVersion,
@@ -148,12 +149,7 @@ async function extract(input: FileInput): Promise<ExtractResult> {
     }
   });
 
-  const byName = new Map<string, Merged[]>();
-  for (const m of order) {
-    const list = byName.get(m.key);
-    if (list) list.push(m);
-    else byName.set(m.key, [m]);
-  }
+  const byName = groupByName(order, (m) => m.key);
 
   const optionalGroups = await extrasOfProject(input);
   const out: ExtractedPackage[] = [];

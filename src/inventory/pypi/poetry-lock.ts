@@ -11,6 +11,7 @@ import { normalisePypiName } from "../normalise.js";
 import { isRecord, parseToml } from "../text.js";
 import {
   entryLines,
+  groupByName,
   isInsideDir,
   keyLine,
   majorVersion,
@@ -89,13 +90,7 @@ function extract(input: FileInput): ExtractResult {
   const packages = lock.package ?? [];
 
   // Name → locked entries: a name may be locked at several versions (different markers per Python version).
-  const byName = new Map<string, Package[]>();
-  for (const p of packages) {
-    const key = normalisePypiName(p.name);
-    const list = byName.get(key);
-    if (list) list.push(p);
-    else byName.set(key, [p]);
-  }
+  const byName = groupByName(packages, (p) => p.name);
   const metaFiles = lookupByName(lock.metadata.files);
   const metaHashes = lookupByName(lock.metadata.hashes);
 

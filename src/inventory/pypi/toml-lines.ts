@@ -2,8 +2,10 @@
  * Helpers shared by the TOML lockfile extractors (poetry.lock, uv.lock, pdm.lock, pylock.toml): the line of
  * each `[[package]]` entry, found in one pass over the text, and validation errors that point at it.
  */
+
 import type { z } from "zod";
 import { InputError } from "../../errors.js";
+import { normalisePypiName } from "../normalise.js";
 import { validate } from "../text.js";
 
 /** Character codes the scanner looks at. */
@@ -381,4 +383,19 @@ export function relativeDir(path: string): string {
   let p = path.replace(/\\/g, "/").replace(/\/+$/, "");
   while (p.startsWith("./")) p = p.slice(2);
   return p === "" ? "." : p;
+}
+
+/**
+ * Locked entries by PEP 503 name: a name may be locked several times (at several versions for different
+ * markers, or once per extra), so each name maps to all its entries, in file order.
+ */
+export function groupByName<T>(entries: readonly T[], nameOf: (entry: T) => string): Map<string, T[]> {
+  const byName = new Map<string, T[]>();
+  for (const e of entries) {
+    const key = normalisePypiName(nameOf(e));
+    const list = byName.get(key);
+    if (list) list.push(e);
+    else byName.set(key, [e]);
+  }
+  return byName;
 }

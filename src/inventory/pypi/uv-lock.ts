@@ -10,7 +10,7 @@ import type { DependencyRef, ExtractedPackage, ExtractResult, Scope, Unpinned } 
 import { SCOPES } from "../model.js";
 import { normalisePypiName } from "../normalise.js";
 import { parseToml } from "../text.js";
-import { entryLines, isInsideDir, keyLine, relativeDir, validateEntries } from "./toml-lines.js";
+import { entryLines, groupByName, isInsideDir, keyLine, relativeDir, validateEntries } from "./toml-lines.js";
 
 const Source = z.object({
   registry: z.string().optional(),
@@ -113,13 +113,7 @@ function extract(input: FileInput): ExtractResult {
   const lock = validateEntries(file, Lock, data, WHAT, "package", lines);
   const packages = lock.package ?? [];
 
-  const byName = new Map<string, Package[]>();
-  for (const p of packages) {
-    const key = normalisePypiName(p.name);
-    const list = byName.get(key);
-    if (list) list.push(p);
-    else byName.set(key, [p]);
-  }
+  const byName = groupByName(packages, (p) => p.name);
 
   // The roots: the workspace members (`[manifest] members`, or, for a single project, the package at `.`),
   // and virtual packages (never installed themselves). A member's name can also be locked from a registry
