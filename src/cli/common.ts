@@ -1,4 +1,6 @@
 /** Options and plumbing shared by the commands: flag parsing only, no logic. */
+import { statSync } from "node:fs";
+import { basename, dirname, resolve } from "node:path";
 import { type Command, Option } from "commander";
 import type { InventoryOptions } from "../inventory/inventory.js";
 import { writeFileAtomic } from "../io.js";
@@ -61,4 +63,16 @@ export async function emit(text: string, output: string | undefined): Promise<vo
 
 export function warn(global: GlobalOptions, message: string): void {
   if (!global.quiet) process.stderr.write(`depwarden: ${message}\n`);
+}
+
+/** The project a path belongs to: a directory's own name, or the directory of a lockfile or manifest. */
+export function projectNameOf(path: string): string {
+  const abs = resolve(path);
+  let isFile = false;
+  try {
+    isFile = statSync(abs).isFile();
+  } catch {
+    // a missing path has already been reported by the inventory
+  }
+  return basename(isFile ? dirname(abs) : abs);
 }

@@ -3,8 +3,10 @@ import { Command, CommanderError } from "commander";
 import { InputError, UsageError } from "../errors.js";
 import { TOOL_NAME, TOOL_VERSION } from "../version.js";
 import type { GlobalOptions } from "./common.js";
+import { registerDb } from "./db.js";
 import { registerInventory } from "./inventory.js";
 import { registerSbom } from "./sbom.js";
+import { registerScan } from "./scan.js";
 
 export async function main(argv: string[]): Promise<number> {
   // `depwarden inventory | head`: a reader that stops early is not an error worth a stack trace.
@@ -29,6 +31,8 @@ export async function main(argv: string[]): Promise<number> {
   };
   registerInventory(program, global, setExit);
   registerSbom(program, global, setExit);
+  registerScan(program, global, setExit);
+  registerDb(program, global, setExit);
   for (const cmd of program.commands) cmd.exitOverride();
 
   try {

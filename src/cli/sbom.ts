@@ -1,5 +1,3 @@
-import { statSync } from "node:fs";
-import { basename, dirname, resolve } from "node:path";
 import type { Command } from "commander";
 import { buildInventory } from "../inventory/inventory.js";
 import { TOOL_VERSION } from "../version.js";
@@ -11,6 +9,7 @@ import {
   type InputFlags,
   inventoryOptions,
   pathsOrCwd,
+  projectNameOf,
   warn,
 } from "./common.js";
 
@@ -60,16 +59,4 @@ export function registerSbom(program: Command, global: () => GlobalOptions, setE
     await emit(text.endsWith("\n") ? text : `${text}\n`, flags.output);
     setExit(0);
   });
-}
-
-/** The project a path belongs to: a directory's own name, or the directory of a lockfile or manifest. */
-function projectNameOf(path: string): string {
-  const abs = resolve(path);
-  let isFile = false;
-  try {
-    isFile = statSync(abs).isFile();
-  } catch {
-    // a missing path has already been reported by the inventory
-  }
-  return basename(isFile ? dirname(abs) : abs);
 }

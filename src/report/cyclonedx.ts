@@ -40,8 +40,13 @@ function cmp(a: string, b: string): number {
  * recorded: the same inventory gives the same serial number and document namespace.
  */
 export function contentUuid(inventory: Inventory, timestamp?: Date): string {
+  return uuidOfLines(inventory.components.map((c) => c.purl).sort(cmp), timestamp);
+}
+
+/** The version 5 layout UUID of the sha1 of these lines (each followed by a newline), then of the timestamp. */
+export function uuidOfLines(lines: readonly string[], timestamp?: Date): string {
   const h = createHash("sha1");
-  for (const purl of inventory.components.map((c) => c.purl).sort(cmp)) h.update(`${purl}\n`);
+  for (const line of lines) h.update(`${line}\n`);
   if (timestamp) h.update(`@${timestamp.toISOString()}\n`);
   const b = h.digest().subarray(0, 16);
   b[6] = (b[6]! & 0x0f) | 0x50;
@@ -132,6 +137,14 @@ function toModel(c: Component): Models.Component {
 }
 
 export function toCycloneDxJson(inventory: Inventory, options: SbomOptions): string {
+  return serializeCycloneDxBom(buildCycloneDxBom(inventory, options));
+}
+
+/**
+ * The BOM model of the inventory, for callers that add to it (`scan --format cyclonedx-json` adds its
+ * vulnerabilities) before serialising it with serializeCycloneDxBom. Component bom-refs are bomRefOf(purl).
+ */
+export function buildCycloneDxBom(inventory: Inventory, options: SbomOptions): Models.Bom {
   const bom = new Models.Bom();
   bom.serialNumber = `urn:uuid:${contentUuid(inventory, options.timestamp)}`;
   if (options.timestamp) bom.metadata.timestamp = options.timestamp;
@@ -158,7 +171,11 @@ export function toCycloneDxJson(inventory: Inventory, options: SbomOptions): str
       if (target && target !== m) m.dependencies.add(target.bomRef);
     }
   }
+  return bom;
+}
 
+/** CycloneDX 1.6 JSON, two-space indented, lists in the order they were filled. */
+export function serializeCycloneDxBom(bom: Models.Bom): string {
   const serializer = new JsonSerializer(new Serialize.JSON.Normalize.Factory(Spec.Spec1dot6));
   return serializer.serialize(bom, { sortLists: false, space: 2 });
 }

@@ -1,0 +1,133 @@
+import { type Command, Option } from "commander";
+import type { AdvisorySource } from "../advisories/osv.js";
+import { FAIL_ON_CHOICES, type FailOn, scanExitCode, scanInventory } from "../analysis/scan.js";
+import { UsageError } from "../errors.js";
+import { buildInventory } from "../inventory/inventory.js";
+import { loadProjectConfig } from "../policy/config.js";
+import { TOOL_VERSION } from "../version.js";
+import {
+  addInputOptions,
+  emit,
+  formatOption,
+  type GlobalOptions,
+  type InputFlags,
+  inventoryOptions,
+  pathsOrCwd,
+  projectNameOf,
+  warn,
+} from "./common.js";
+
+type ScanFormat = "table" | "json" | "sarif" | "markdown" | "cyclonedx-json";
+
+interface Flags extends InputFlags {
+  format: ScanFormat;
+  output?: string;
+  failOn?: FailOn;
+  db?: string;
+  online?: boolean;
+  onlineUrl?: string;
+  config?: string;
+  maxAdvisoryAge?: string;
+  name?: string;
+  color?: boolean;
+}
+
+const DEFAULT_MAX_AGE_MS = 7 * 86_400_000;
+
+function parseAge(text: string): number {
+  const m = /^(\d+(?:\.\d+)?)\s*(h|d|w)?$/.exec(text.trim());
+  if (!m)
+    throw new UsageError(`--max-advisory-age: expected a duration such as 7d, 12h or 2w, got "${text}"`);
+  const unit = m[2] === "h" ? 3_600_000 : m[2] === "w" ? 7 * 86_400_000 : 86_400_000;
+  return Number(m[1]) * unit;
+}
+
+export function registerScan(program: Command, global: () => GlobalOptions, setExit: (code: number) => void) {
+  addInputOptions(
+    program
+      .command("scan")
+      .description(
+        "find known vulnerabilities and malicious packages among the dependencies (OSV advisories)",
+      )
+      .argument("[paths...]", "files or directories to read (default: the current directory)")
+      .addOption(formatOption(["table", "json", "sarif", "markdown", "cyclonedx-json"], "table"))
+      .option("-o, --output <file>", "write the report to this file (atomically) instead of stdout")
+      .addOption(
+        new Option(
+          "--fail-on <severity>",
+          "exit 1 when a finding is at or above this severity (default: high)",
+        ).choices(FAIL_ON_CHOICES as string[]),
+      )
+      .option("--db <path>", "advisory store to use (default: $DEPWARDEN_DB, else the user cache directory)")
+      .option("--online", "query the OSV API instead of the local store (sends package names and versions)")
+      .option("--online-url <url>", "OSV API base URL for --online (default: https://api.osv.dev)")
+      .option("--config <file>", "project file with ignores and settings (default: nearest .depwarden.yaml)")
+      .option("--max-advisory-age <age>", "warn when the advisory data is older than this (default: 7d)")
+      .option("--name <name>", "cyclonedx-json: name of the project the BOM describes")
+      .option("--no-color", "no colours in the table, even on a terminal"),
+  ).action(async (paths: string[], flags: Flags) => {
+    const g = global();
+    const targets = pathsOrCwd(paths, flags);
+    const config = loadProjectConfig(targets, flags.config);
+    const failOn: FailOn = flags.failOn ?? (config.failOn as FailOn | undefined) ?? "high";
+    const maxAge = flags.maxAdvisoryAge
+      ? parseAge(flags.maxAdvisoryAge)
+      : (config.maxAdvisoryAgeMs ?? DEFAULT_MAX_AGE_MS);
+    const inv = await buildInventory(targets, inventoryOptions(flags, g));
+    let source: AdvisorySource;
+    let label: string | undefined;
+    if (flags.online) {
+      const { OnlineAdvisorySource } = await import("../advisories/online.js");
+      source = new OnlineAdvisorySource({ apiBase: flags.onlineUrl });
+    } else {
+      if (flags.onlineUrl) throw new UsageError("--online-url needs --online");
+      const { openStoreForCli } = await import("../advisories/store.js");
+      const store = openStoreForCli({ db: flags.db, quiet: g.quiet });
+      source = store;
+      label = store.path;
+    }
+    let report: Awaited<ReturnType<typeof scanInventory>>;
+    try {
+      report = await scanInventory(inv, source, {
+        failOn,
+        ignores: config.ignores,
+        maxAdvisoryAgeMs: flags.online ? undefined : maxAge,
+        databaseLabel: label,
+      });
+    } finally {
+      source.close?.();
+    }
+    let text: string;
+    switch (flags.format) {
+      case "json":
+        text = (await import("../report/scan-json.js")).formatScanJson(report);
+        break;
+      case "sarif":
+        text = (await import("../report/scan-sarif.js")).formatScanSarif(report, {
+          toolVersion: TOOL_VERSION,
+        });
+        break;
+      case "markdown":
+        text = (await import("../report/scan-markdown.js")).formatScanMarkdown(report);
+        break;
+      case "cyclonedx-json": {
+        const { formatScanCycloneDx } = await import("../report/scan-cyclonedx.js");
+        text = formatScanCycloneDx(report, {
+          toolVersion: TOOL_VERSION,
+          projectName: flags.name ?? projectNameOf(targets[0] ?? "."),
+        });
+        break;
+      }
+      default: {
+        const { formatScanTable } = await import("../report/scan-table.js");
+        const color =
+          flags.color !== false && !flags.output && process.stdout.isTTY === true && !process.env.NO_COLOR;
+        text = formatScanTable(report, { color });
+      }
+    }
+    await emit(text.endsWith("\n") ? text : `${text}\n`, flags.output);
+    for (const w of report.inventory.warnings) warn(g, `warning: ${w.file}: ${w.message}`);
+    for (const e of report.inventory.errors) process.stderr.write(`depwarden: ${e.file}: ${e.message}\n`);
+    setExit(scanExitCode(report));
+  });
+}

@@ -1,0 +1,38 @@
+import type { Finding, ScanReport } from "../analysis/finding.js";
+import { inventoryDocument } from "./inventory-json.js";
+
+/** The JSON contract of `scan`: the inventory contract plus database, findings and summary. */
+export function scanDocument(report: ScanReport): Record<string, unknown> {
+  return {
+    ...inventoryDocument(report.inventory),
+    database: report.database,
+    failOn: report.failOn,
+    findings: report.findings.map(findingJson),
+    summary: report.summary,
+  };
+}
+
+export function findingJson(f: Finding): Record<string, unknown> {
+  return {
+    type: f.type,
+    id: f.id,
+    aliases: f.aliases,
+    purl: f.purl,
+    name: f.name,
+    version: f.version,
+    severity: f.severity,
+    cvss: f.cvss ?? null,
+    summary: f.summary,
+    fixedIn: f.fixedIn,
+    references: f.references,
+    direct: f.direct,
+    scopes: f.scopes,
+    sources: f.sources,
+    ...(f.suppressed ? { suppressed: f.suppressed } : {}),
+    ...(f.expiredSuppression ? { expiredSuppression: f.expiredSuppression } : {}),
+  };
+}
+
+export function formatScanJson(report: ScanReport): string {
+  return `${JSON.stringify(scanDocument(report), null, 2)}\n`;
+}

@@ -1,0 +1,96 @@
+/** The terminal report of `scan`: findings grouped by package, direct packages first. */
+import type { Finding, ScanReport } from "../analysis/finding.js";
+import { type FailOn, failsGate } from "../analysis/scan.js";
+
+export interface TableOptions {
+  /** ANSI colours (only on a terminal). */
+  color?: boolean;
+}
+
+const COLORS: Record<string, string> = {
+  critical: "\x1b[1;31m",
+  high: "\x1b[31m",
+  unknown: "\x1b[35m",
+  medium: "\x1b[33m",
+  low: "\x1b[36m",
+  info: "\x1b[2m",
+};
+
+export function formatScanTable(report: ScanReport, options: TableOptions = {}): string {
+  const paint = (s: string, code: string | undefined) => (options.color && code ? `${code}${s}\x1b[0m` : s);
+  const bold = (s: string) => paint(s, "\x1b[1m");
+  const dim = (s: string) => paint(s, "\x1b[2m");
+  const lines: string[] = [];
+  const byPackage = new Map<string, Finding[]>();
+  for (const f of report.findings) {
+    const list = byPackage.get(f.purl) ?? [];
+    list.push(f);
+    byPackage.set(f.purl, list);
+  }
+  // Packages in the order of their most severe finding (findings are sorted), direct before transitive.
+  const packages = [...byPackage.values()].sort(
+    (a, b) =>
+      Number(b[0]!.direct) - Number(a[0]!.direct) ||
+      report.findings.indexOf(a[0]!) - report.findings.indexOf(b[0]!),
+  );
+  for (const list of packages) {
+    const f0 = list[0]!;
+    const where = f0.sources[0]
+      ? `  ${dim(`${f0.sources[0].file}${f0.sources[0].line ? `:${f0.sources[0].line}` : ""}`)}`
+      : "";
+    lines.push(
+      `${bold(`${f0.name} ${f0.version}`)} (${f0.ecosystem}, ${f0.direct ? "direct" : "transitive"})${where}`,
+    );
+    for (const f of list) {
+      const sev = f.type === "malicious-package" ? "MALICIOUS" : f.severity.toUpperCase();
+      const score = f.cvss ? ` ${f.cvss.score.toFixed(1)}` : "";
+      const ids = f.aliases.length ? ` (${f.aliases.join(", ")})` : "";
+      const tag = f.suppressed
+        ? dim(" [suppressed]")
+        : f.expiredSuppression
+          ? paint(" [ignore expired]", COLORS.medium)
+          : "";
+      lines.push(
+        `  ${paint(`${sev}${score}`, COLORS[f.type === "malicious-package" ? "critical" : f.severity])}  ${f.id}${ids}${tag}`,
+      );
+      if (f.summary) lines.push(`      ${f.summary}`);
+      if (f.type === "malicious-package")
+        lines.push(
+          `      ${paint("known malicious package: remove it and rotate any secrets it could reach", COLORS.critical)}`,
+        );
+      else lines.push(`      ${f.fixedIn ? `fixed in ${f.fixedIn}` : "no fix available"}`);
+      if (f.suppressed) {
+        lines.push(
+          dim(
+            `      suppressed until ${f.suppressed.expires}${f.suppressed.approvedBy ? ` by ${f.suppressed.approvedBy}` : ""}: ${f.suppressed.reason}`,
+          ),
+        );
+      }
+    }
+    lines.push("");
+  }
+  const s = report.summary;
+  const counts = (["critical", "high", "medium", "low", "info", "unknown"] as const)
+    .filter((k) => s.bySeverity[k] > 0)
+    .map((k) => `${s.bySeverity[k]} ${k}`);
+  const failing = report.findings.filter((f) => failsGate(f, report.failOn as FailOn)).length;
+  const head =
+    s.findings === 0
+      ? "No known vulnerabilities"
+      : `${s.findings} ${s.findings === 1 ? "finding" : "findings"} (${counts.join(", ")})`;
+  lines.push(
+    `${head} in ${s.componentsChecked} ${s.componentsChecked === 1 ? "component" : "components"} checked` +
+      (s.componentsNotChecked ? `, ${s.componentsNotChecked} not checked (no exact version)` : "") +
+      (s.suppressed ? `, ${s.suppressed} suppressed` : "") +
+      (s.malicious ? `, ${paint(`${s.malicious} known malicious`, COLORS.critical)}` : "") +
+      ".",
+  );
+  lines.push(
+    dim(
+      `Advisories: ${report.database.advisories} from ${report.database.source}` +
+        (report.database.updatedAt ? `, updated ${report.database.updatedAt.slice(0, 10)}` : "") +
+        `. Gate: --fail-on ${report.failOn}${report.failOn === "none" ? "" : failing ? ` (${failing} at or above)` : " (passed)"}.`,
+    ),
+  );
+  return `${lines.join("\n")}\n`;
+}

@@ -1,0 +1,196 @@
+import { readFileSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+import { comparePep440, parsePep440, pep440Key } from "./pep440.js";
+
+function cmp(a: string, b: string): number {
+  const pa = parsePep440(a);
+  const pb = parsePep440(b);
+  if (!pa || !pb) throw new Error(`not PEP 440: ${pa ? b : a}`);
+  return Math.sign(comparePep440(pa, pb));
+}
+
+function key(v: string): string {
+  const p = parsePep440(v);
+  if (!p) throw new Error(`not PEP 440: ${v}`);
+  return pep440Key(p);
+}
+
+describe("PEP 440 ordering", () => {
+  it("orders the example list of PEP 440 ('Summary of permitted suffixes and relative ordering')", () => {
+    const ordered = [
+      "1.dev0",
+      "1.0.dev456",
+      "1.0a1",
+      "1.0a2.dev456",
+      "1.0a12.dev456",
+      "1.0a12",
+      "1.0b1.dev456",
+      "1.0b2",
+      "1.0b2.post345.dev456",
+      "1.0b2.post345",
+      "1.0rc1.dev456",
+      "1.0rc1",
+      "1.0",
+      "1.0+abc.5",
+      "1.0+abc.7",
+      "1.0+5",
+      "1.0.post456.dev34",
+      "1.0.post456",
+      "1.0.15",
+      "1.1.dev1",
+    ];
+    for (let i = 0; i < ordered.length; i++) {
+      for (let j = 0; j < ordered.length; j++) {
+        expect(cmp(ordered[i]!, ordered[j]!), `${ordered[i]} vs ${ordered[j]}`).toBe(Math.sign(i - j));
+      }
+    }
+  });
+
+  it.each([
+    // [a, b, sign]
+    ["1!1.0", "2.0", 1], // epoch beats release
+    ["0!1.0", "1.0", 0], // epoch 0 is the default
+    ["1!0.1", "1!0.0.1", 1],
+    ["1.0", "1.0.0", 0], // trailing zeros do not count
+    ["1", "1.0.0.0", 0],
+    ["1.0.0.1", "1.0", 1],
+    ["0.dev0", "0a0", -1], // a dev release of a final sorts before its pre-releases
+    ["0a0", "0", -1],
+    ["1.0.dev1", "1.0a1.dev1", -1],
+    ["1.0a1.post1", "1.0a2", -1],
+    ["1.0a1.post1.dev1", "1.0a1.post1", -1],
+    ["1.0.post1.dev1", "1.0", 1], // a dev release of a post release is still after the release
+    ["1.0+local", "1.0", 1], // local versions sort after the public version
+    ["1.0+local", "1.0.post1", -1],
+    ["1.0+abc", "1.0+abc.1", -1], // shorter first
+    ["1.0+abc.1", "1.0+1", -1], // alphanumeric segments before numeric
+    ["1.0+z", "1.0+1", -1],
+    ["1.0+1.a", "1.0+1.1", -1],
+    ["1.0+ABC", "1.0+abc", 0],
+    ["1.0+a-b", "1.0+a.b", 0],
+    ["1.0+01", "1.0+1", 0],
+    ["1.0-1", "1.0.post1", 0], // implicit post release
+    ["1.0-1", "1.0", 1],
+    ["1.0c1", "1.0rc1", 0],
+    ["1.0rc1", "1.0", -1],
+  ] as const)("%s vs %s is %i", (a, b, sign) => {
+    expect(cmp(a, b)).toBe(sign);
+    expect(cmp(b, a)).toBe(-sign || 0);
+  });
+
+  it("compares numbers beyond 2^53 exactly (the library's compare does not)", () => {
+    expect(cmp("1.0.9007199254740993", "1.0.9007199254740992")).toBe(1);
+    expect(cmp("1.0.00000000000000009007199254740993", "1.0.9007199254740993")).toBe(0);
+    expect(cmp("99999999999999999999", "99999999999999999998")).toBe(1);
+    expect(cmp("1.0a9007199254740993", "1.0a9007199254740992")).toBe(1);
+    expect(cmp("1.0+9007199254740993", "1.0+9007199254740992")).toBe(1);
+    expect(cmp("1.0.dev9007199254740993", "1.0")).toBe(-1);
+    expect(cmp("1.0.0000000000000000", "1")).toBe(0);
+  });
+
+  it("reads local segments as numbers only when all digits (the library reads 1e5 and 0x10 as numbers)", () => {
+    expect(cmp("1.0+1e5", "1.0+100000")).toBe(-1);
+    expect(cmp("1.0+0x10", "1.0+16")).toBe(-1);
+    expect(cmp("1.0+Infinity", "1.0+999")).toBe(-1);
+  });
+});
+
+describe("PEP 440 normalisation", () => {
+  it.each([
+    ["1.1RC1", "1.1rc1"],
+    ["1.0A1", "1a1"],
+    ["1.0.a1", "1a1"],
+    ["1.0-a1", "1a1"],
+    ["1.0_a1", "1a1"],
+    ["1.0a.1", "1a1"],
+    ["1.0alpha1", "1a1"],
+    ["1.0beta2", "1b2"],
+    ["1.1c3", "1.1rc3"],
+    ["1.1pre3", "1.1rc3"],
+    ["1.1preview3", "1.1rc3"],
+    ["1.2a", "1.2a0"],
+    ["1.0-post1", "1.post1"],
+    ["1.0_post1", "1.post1"],
+    ["1.0post1", "1.post1"],
+    ["1.0-r4", "1.post4"],
+    ["1.0rev4", "1.post4"],
+    ["1.2.post", "1.2.post0"],
+    ["1.0-1", "1.post1"],
+    ["1.2-dev2", "1.2.dev2"],
+    ["1.2dev2", "1.2.dev2"],
+    ["1.2.dev", "1.2.dev0"],
+    ["1.0+ubuntu-1", "1+ubuntu.1"],
+    ["1.0+UBUNTU_1", "1+ubuntu.1"],
+    ["v1.0", "1"],
+    ["V1.0", "1"],
+    [" 1.0 ", "1"],
+    ["\t1.0\n", "1"],
+    ["00", "0"],
+    ["09000", "9000"],
+    ["1.0+foo0100", "1+foo0100"], // not an integer: kept
+    ["1.0+0100", "1+100"],
+    ["0!1.0", "1"],
+    ["2!1.0.0", "2!1"],
+  ])("%j normalises to the key %s", (input, expected) => {
+    expect(key(input)).toBe(expected);
+  });
+
+  it.each([
+    "",
+    "abc",
+    "1.0-final",
+    "2019-09-12",
+    "0.2.0-n653",
+    "0.3m1",
+    "1.0+",
+    "1.0++a",
+    "1 .0",
+    "1.0.x",
+    "1.0.dev1.post1",
+    "=1.0",
+  ])("rejects the legacy version %j", (v) => {
+    expect(parsePep440(v)).toBeNull();
+  });
+});
+
+describe("PEP 440 against Python's packaging (the reference implementation)", () => {
+  // Generated by __fixtures__/make-pep440-oracle.py: groups of equal versions, in ascending order.
+  const oracle = JSON.parse(
+    readFileSync(new URL("./__fixtures__/pep440-oracle.json", import.meta.url), "utf8"),
+  ) as {
+    generatedBy: string;
+    ascending: string[][];
+    invalid: string[];
+  };
+  const versions = oracle.ascending.flatMap((group, rank) => group.map((v) => ({ v, rank })));
+
+  it(`orders ${versions.length} versions exactly as ${oracle.generatedBy} does`, () => {
+    const parsed = versions.map(({ v, rank }) => ({ p: parsePep440(v), rank, v }));
+    const wrong: string[] = [];
+    for (const a of parsed) {
+      if (!a.p) {
+        wrong.push(`${a.v} did not parse`);
+        continue;
+      }
+      for (const b of parsed) {
+        if (!b.p) continue;
+        if (Math.sign(comparePep440(a.p, b.p)) !== Math.sign(a.rank - b.rank)) wrong.push(`${a.v} vs ${b.v}`);
+      }
+    }
+    expect(wrong.slice(0, 20)).toEqual([]);
+  });
+
+  it("gives equal keys exactly to equal versions", () => {
+    const rankOfKey = new Map<string, number>();
+    for (const { v, rank } of versions) {
+      const k = key(v);
+      expect(rankOfKey.get(k) ?? rank, `${v} -> ${k}`).toBe(rank);
+      rankOfKey.set(k, rank);
+    }
+    expect(rankOfKey.size).toBe(oracle.ascending.length);
+  });
+
+  it("rejects what packaging rejects", () => {
+    expect(oracle.invalid.filter((v) => parsePep440(v) !== null)).toEqual([]);
+  });
+});
