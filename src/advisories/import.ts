@@ -781,6 +781,7 @@ export function importInTransaction(
     let records = 0;
     let skipped = 0;
     let newest: string | undefined;
+    const ecosystems = new Set<string>();
     let total: number | undefined;
     let lastReport = 0;
     const visit: Visit = {
@@ -791,6 +792,10 @@ export function importInTransaction(
       onRecord: (parsed) => {
         counts[store.putRecord(parsed, name)]++;
         records++;
+        for (const a of parsed.record.affected ?? []) {
+          const eco = a.package?.ecosystem;
+          if (typeof eco === "string") ecosystems.add(eco.split(":")[0]!);
+        }
         if (newest === undefined || parsed.modifiedKey > newest) newest = parsed.modifiedKey;
         if (options.onProgress && records - lastReport >= 500) {
           lastReport = records;
@@ -823,6 +828,7 @@ export function importInTransaction(
     }
     options.onProgress?.({ phase: "import", source: display, done: records, total });
     const snapshotAt = input.snapshotAt ?? (newest ? isoOfKey(newest) : null);
+    if (snapshotAt) store.markEcosystemsUpdated(ecosystems, snapshotAt);
     store.putSource({
       name,
       kind: input.kind,

@@ -94,5 +94,7 @@ export interface AdvisorySource {
    */
   lookup(queries: PackageQuery[]): Promise<OsvRecord[][]>;
   info(): DatabaseInfo;
+  /** When the data for one ecosystem was last brought up to date (RFC 3339), or null when there is none. */
+  updatedAtFor?(ecosystem: string): string | null;
   close?(): void;
 }

@@ -68,8 +68,9 @@ describe("the store with the real bundled snapshot", () => {
     const status = store.status();
     expect(status.schemaVersion).toBe(SCHEMA_VERSION);
     expect(status.ecosystems).toEqual([
-      { ecosystem: "PyPI", advisories: 2651, withdrawn: 10 }, // 2,661 records, 10 withdrawn
-      { ecosystem: "npm", advisories: 493, withdrawn: 0 },
+      // 2,661 records, 10 withdrawn; each ecosystem dated by its own snapshot (they differ by a year)
+      { ecosystem: "PyPI", advisories: 2651, withdrawn: 10, updatedAt: "2024-10-10T17:22:00.587Z" },
+      { ecosystem: "npm", advisories: 493, withdrawn: 0, updatedAt: "2025-11-04T16:54:54.000Z" },
     ]);
     expect(status.advisories).toBe(2661 + 493 - 10);
     expect(status.withdrawn).toBe(10);
@@ -85,6 +86,14 @@ describe("the store with the real bundled snapshot", () => {
       advisories: 3144,
       updatedAt: [...status.sources.map((s) => s.snapshotAt!)].sort().at(-1),
     });
+  });
+
+  it("dates each ecosystem by the newest snapshot that brought it data, keeping the later time", () => {
+    expect(store.updatedAtFor("PyPI")).toBe("2024-10-10T17:22:00.587Z");
+    expect(store.updatedAtFor("Go")).toBeNull();
+    store.markEcosystemsUpdated(["Go"], "2026-01-01T00:00:00Z");
+    store.markEcosystemsUpdated(["Go"], "2025-01-01T00:00:00Z");
+    expect(store.updatedAtFor("Go")).toBe("2026-01-01T00:00:00Z");
   });
 
   it("opening it again does not load the snapshot again", () => {

@@ -87,7 +87,8 @@ export interface StoreStatus {
    * Advisories naming each ecosystem (`Debian:11` counts as `Debian`; a record may name several): `advisories`
    * live ones, `withdrawn` the others, as in the totals.
    */
-  ecosystems: { ecosystem: string; advisories: number; withdrawn: number }[];
+  /** Per ecosystem: live and withdrawn records, and when its data was last brought up to date. */
+  ecosystems: { ecosystem: string; advisories: number; withdrawn: number; updatedAt: string | null }[];
   sources: (SourceRow & { current: number })[];
   updatedAt: string | null;
   bundledSnapshot: string | null;
@@ -228,6 +229,25 @@ export class AdvisoryStore implements AdvisorySource {
     );
   }
 
+  /**
+   * Records that the store's data for these ecosystems is current as of `at` (an RFC 3339 instant), keeping the
+   * later time: a scan judges staleness per ecosystem it scans (bundled PyPI and npm data differ in age).
+   */
+  markEcosystemsUpdated(ecosystems: Iterable<string>, at: string): void {
+    for (const eco of ecosystems) {
+      const key = `updated:${eco}`;
+      const previous = this.getMeta(key);
+      if (!previous || Date.parse(previous) < Date.parse(at)) {
+        this.db.prepare("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)").run(key, at);
+      }
+    }
+  }
+
+  /** When the data for an ecosystem was last brought up to date, or null when the store has none of it. */
+  updatedAtFor(ecosystem: string): string | null {
+    return this.getMeta(`updated:${ecosystem}`) ?? null;
+  }
+
   getMeta(key: string): string | undefined {
     const v = this.db.prepare<[string], string>("SELECT value FROM meta WHERE key = ?").pluck().get(key);
     return v ?? undefined;
@@ -331,7 +351,8 @@ export class AdvisoryStore implements AdvisorySource {
          FROM advisory_ecosystems e JOIN advisories a ON a.id = e.advisory_id
          GROUP BY e.ecosystem ORDER BY e.ecosystem`,
       )
-      .all();
+      .all()
+      .map((e) => ({ ...e, updatedAt: this.updatedAtFor(e.ecosystem) }));
     const current = new Map(
       this.db
         .prepare<[], { source: string; n: number }>(

@@ -73,14 +73,32 @@ export async function scanInventory(
   const warnings: InventoryError[] = [...match.warnings];
   warnings.push(...applyIgnores(match.findings, options.ignores, now));
   const database = source.info();
-  if (options.maxAdvisoryAgeMs !== undefined && database.updatedAt) {
-    const age = now.getTime() - Date.parse(database.updatedAt);
-    if (age > options.maxAdvisoryAgeMs) {
+  // Staleness per ecosystem scanned: fresh npm data must not hide that the PyPI data is a year old.
+  const scanned = [...new Set(inventory.components.map((c) => c.ecosystem))].sort();
+  const perEcosystem = scanned.map((eco) => ({
+    eco,
+    at: source.updatedAtFor ? source.updatedAtFor(eco) : database.updatedAt,
+  }));
+  const known = perEcosystem.filter((e): e is { eco: typeof e.eco; at: string } => e.at !== null);
+  if (source.updatedAtFor && known.length) {
+    database.updatedAt = known.reduce((a, b) => (Date.parse(a.at) <= Date.parse(b.at) ? a : b)).at;
+  }
+  if (options.maxAdvisoryAgeMs !== undefined) {
+    for (const { eco, at } of perEcosystem) {
+      if (at === null) {
+        warnings.push({
+          file: options.databaseLabel ?? database.source,
+          message: `the advisory store holds no ${eco} advisories: ${eco} packages were not checked against any data`,
+        });
+        continue;
+      }
+      const age = now.getTime() - Date.parse(at);
+      if (age <= options.maxAdvisoryAgeMs) continue;
       const days = Math.floor(age / 86_400_000);
       warnings.push({
         file: options.databaseLabel ?? database.source,
         message:
-          `advisory data is ${days} ${days === 1 ? "day" : "days"} old (last updated ${database.updatedAt.slice(0, 10)}): ` +
+          `${eco} advisory data is ${days} ${days === 1 ? "day" : "days"} old (last updated ${at.slice(0, 10)}): ` +
           "vulnerabilities published since are not known; run `depwarden db update` or import a newer snapshot",
       });
     }

@@ -190,8 +190,13 @@ export function formatStatusTable(status: StoreStatus, now: Date): string {
   ]);
   out += "\n";
   out += table([
-    ["ecosystem", "advisories", "withdrawn"],
-    ...status.ecosystems.map((e) => [e.ecosystem, String(e.advisories), String(e.withdrawn)]),
+    ["ecosystem", "advisories", "withdrawn", "updated"],
+    ...status.ecosystems.map((e) => [
+      e.ecosystem,
+      String(e.advisories),
+      String(e.withdrawn),
+      e.updatedAt ? `${shortTime(e.updatedAt)} (${ageDays(e.updatedAt, now)} days ago)` : "-",
+    ]),
   ]);
   out += "\n";
   out += table([
