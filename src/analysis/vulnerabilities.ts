@@ -153,12 +153,23 @@ function firstLine(text: string | undefined): string {
 }
 
 /**
- * The lowest candidate fix (a `fixed` event above the installed version in a range that affects it) that no
- * merged record affects: upgrading to it clears the whole finding. Null when there is none.
+ * The lowest `fixed` version above the installed one, among every range of the merged records' entries for
+ * this package, that none of those records affects: upgrading to it clears the whole finding. Not only the
+ * fixes of the ranges that matched: a range's own fix may be affected through another range or the `versions`
+ * list (PYSEC-2021-114), or the version may be affected through the list alone. Null when there is none.
  */
 function lowestFix(ecosystem: Ecosystem, version: string, group: Match[]): string | null {
-  const candidates = [...new Set(group.flatMap((m) => m.fixes))];
-  const ordered = candidates
+  const candidates = new Set<string>();
+  for (const m of group) {
+    for (const c of m.fixes) candidates.add(c);
+    for (const e of m.entries) {
+      for (const r of e.ranges ?? []) {
+        if (r.type === "GIT") continue;
+        for (const ev of r.events ?? []) if (typeof ev.fixed === "string") candidates.add(ev.fixed);
+      }
+    }
+  }
+  const ordered = [...candidates]
     .filter((v) => safeCompare(ecosystem, v, version) > 0)
     .sort((a, b) => safeCompare(ecosystem, a, b));
   for (const candidate of ordered) {

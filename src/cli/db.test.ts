@@ -137,8 +137,9 @@ describe("depwarden db import", () => {
     expect(doc.store).toBe(db);
     expect(doc.advisories).toBe(3145);
     expect(doc.ecosystems).toEqual([
-      { ecosystem: "PyPI", advisories: 2651, withdrawn: 10 }, // 2,661 records, 10 withdrawn
-      { ecosystem: "npm", advisories: 494, withdrawn: 0 },
+      // 2,661 records, 10 withdrawn; the import's snapshot (its newest record) dates both ecosystems it holds
+      { ecosystem: "PyPI", advisories: 2651, withdrawn: 10, updatedAt: "2030-01-01T00:00:00.000Z" },
+      { ecosystem: "npm", advisories: 494, withdrawn: 0, updatedAt: "2030-01-01T00:00:00.000Z" },
     ]);
     expect(
       doc.sources.map((s: { kind: string; location: string; advisories: number; current: number }) => [
@@ -214,8 +215,8 @@ describe("depwarden db status", () => {
     expect(lines[0]).toBe(`store       ${db}`);
     expect(lines[1]).toMatch(/^updated {5}2025-11-04T16:54:54Z \(\d+ days ago\)$/);
     expect(lines[2]).toBe("advisories  3144 (and 10 withdrawn)");
-    expect(r.stdout).toContain(
-      "ecosystem  advisories  withdrawn\nPyPI       2651        10\nnpm        493         0\n",
+    expect(r.stdout).toMatch(
+      /ecosystem {2}advisories {2}withdrawn {2}updated\nPyPI {7}2651 {8}10 {9}2024-10-10T17:22:00Z \(\d+ days ago\)\nnpm {8}493 {9}0 {10}2025-11-04T16:54:54Z \(\d+ days ago\)\n/,
     );
     expect(r.stdout).toMatch(
       /bundled:PyPI \(data\/osv\/PyPI\/all\.zip\) +bundled +2024-10-10T17:22:00Z +\S+ +2661 +2661/,

@@ -117,9 +117,12 @@ describe("checkAffected: events", () => {
     // PEP 440-equal spellings tie too.
     expect(checkAffected("PyPI", eco({ fixed: "1.0" }, { introduced: "1.0.0" }), "1.0").affected).toBe(true);
     expect(checkAffected("PyPI", eco({ introduced: "1.0.0" }, { fixed: "1.0" }), "1.0").affected).toBe(true);
-    // last_affected then introduced at the same version: contiguous.
+    // introduced and last_affected at the same version: exactly that version, whatever the written order
+    // (the schema's stable sort; eleven NSWG records say "only X" this way).
     const la = semverRange({ introduced: "2.0.0" }, { introduced: "1.0.0" }, { last_affected: "2.0.0" });
-    expect(affectedSet("npm", la, ["0.9.0", "1.0.0", "2.0.0", "2.0.1"])).toEqual(["1.0.0", "2.0.0", "2.0.1"]);
+    expect(affectedSet("npm", la, ["0.9.0", "1.0.0", "2.0.0", "2.0.1"])).toEqual(["1.0.0", "2.0.0"]);
+    const only = semverRange({ last_affected: "3.7.2" }, { introduced: "3.7.2" });
+    expect(affectedSet("npm", only, ["3.7.1", "3.7.2", "3.7.3", "7.2.2"])).toEqual(["3.7.2"]);
     // a tie with another kind at a lower version does not count
     const below = eco({ introduced: "1.0" }, { fixed: "2.0" }, { introduced: "0.5" });
     expect(affectedSet("PyPI", below, ["0.4", "0.5", "1.5", "2.0"])).toEqual(["0.5", "1.5"]);

@@ -95,10 +95,12 @@ interface RangeResult {
  * state set by each event the version has reached, and the range only counts when the version is below one of
  * its `limit`s (if it has any).
  *
- * The schema does not say how events at the same version sort. Here `introduced` comes after `fixed` and
- * `last_affected` at the same version, so adjacent pairs written out of order (PYSEC-2022-42972: `[0.13.0,
- * 0.14.0rc1)` then `[0.12.2, 0.13.0)`) leave their shared bound affected, as their author meant; the opposite
- * order would drop it. (osv.dev keeps the written order, a stable sort; osv-scanner's sort is not stable.)
+ * The schema does not say how events at the same version sort. Here they sort `fixed` < `introduced` <
+ * `last_affected`: adjacent pairs written out of order (PYSEC-2022-42972: `[0.13.0, 0.14.0rc1)` then `[0.12.2,
+ * 0.13.0)`) keep their shared bound and the range above it affected, as their author meant (the written order
+ * would drop the whole upper range); and `introduced: X` + `last_affected: X` means exactly X, as in the schema's
+ * stable sort (eleven NSWG records say "only version X" this way: NSWG-ECO-450, the compromised eslint-scope
+ * 3.7.2). (osv.dev keeps the written order, a stable sort; osv-scanner's sort is not stable.)
  *
  * Rather than sorting, the state is that of the last event, in that order, whose condition holds: the one at
  * the highest version, an `introduced` one if there is one there. Same answer, without sorting.
@@ -113,17 +115,18 @@ function evaluateRange<T>(order: Ordering<T>, events: OsvEvent[], v: T, unparsab
   let hasLimit = false;
   let belowALimit = false;
   let last: Bound<T> | null = null;
+  let lastRank = -1;
   let state = false;
   let fix: T | null = null;
   let fixString: string | null = null;
 
-  const fires = (b: Bound<T>, introduced: boolean) => {
+  // rank orders events at the same version: fixed 0, introduced 1, last_affected 2 (see above).
+  const fires = (b: Bound<T>, rank: number) => {
     const c = last === null ? 1 : compareBounds(order, b, last);
-    if (c > 0) {
+    if (c > 0 || (c === 0 && rank > lastRank)) {
       last = b;
-      state = introduced;
-    } else if (c === 0 && introduced) {
-      state = true;
+      lastRank = rank;
+      state = rank === 1;
     }
   };
 
@@ -133,13 +136,13 @@ function evaluateRange<T>(order: Ordering<T>, events: OsvEvent[], v: T, unparsab
     if (typeof e.introduced === "string") {
       // "0" sorts before every version; an unparsable start is read as "0" (more affected, never fewer).
       const b = e.introduced === "0" ? BOTTOM : bound(e.introduced, BOTTOM);
-      if (b === BOTTOM || order.cmp(v, b as T) >= 0) fires(b, true);
+      if (b === BOTTOM || order.cmp(v, b as T) >= 0) fires(b, 1);
     } else if (typeof e.fixed === "string") {
       // An unparsable fix is read as "never fixed".
       const b = bound(e.fixed, TOP);
       if (b !== TOP) {
         const c = order.cmp(v, b as T);
-        if (c >= 0) fires(b, false);
+        if (c >= 0) fires(b, 0);
         else if (fix === null || order.cmp(b as T, fix) < 0) {
           fix = b as T;
           fixString = e.fixed;
@@ -147,7 +150,7 @@ function evaluateRange<T>(order: Ordering<T>, events: OsvEvent[], v: T, unparsab
       }
     } else if (typeof e.last_affected === "string") {
       const b = bound(e.last_affected, TOP);
-      if (b !== TOP && order.cmp(v, b as T) > 0) fires(b, false);
+      if (b !== TOP && order.cmp(v, b as T) > 0) fires(b, 2);
     } else if (typeof e.limit === "string") {
       hasLimit = true;
       // A limit containing "*" is infinity; an unparsable one is read as infinity too.
