@@ -815,12 +815,14 @@ export function importInTransaction(
       throw fileError(display, e);
     }
     let sha256 = input.sha256 ?? null;
+    let singleFile = false;
     if (isDir) readDirectory(input.path, display, limits, visit);
     else if (isZipFile(input.path) || extname(input.path).toLowerCase() === ".zip") {
       sha256 ??= sha256File(input.path);
       readZip(input.path, display, limits, visit);
     } else {
       sha256 ??= sha256File(input.path);
+      singleFile = true;
       readSingleFile(input.path, display, limits, visit);
     }
     if (records === 0) {
@@ -828,7 +830,9 @@ export function importInTransaction(
     }
     options.onProgress?.({ phase: "import", source: display, done: records, total });
     const snapshotAt = input.snapshotAt ?? (newest ? isoOfKey(newest) : null);
-    if (snapshotAt) store.markEcosystemsUpdated(ecosystems, snapshotAt);
+    // Only a whole database (a dump zip, a directory such as a PyPA checkout) says an ecosystem's data is
+    // current as of its snapshot; one imported record file says nothing about the rest of the ecosystem.
+    if (snapshotAt && !singleFile) store.markEcosystemsUpdated(ecosystems, snapshotAt);
     store.putSource({
       name,
       kind: input.kind,

@@ -1,5 +1,13 @@
 import { spawn } from "node:child_process";
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -94,6 +102,28 @@ describe("the store with the real bundled snapshot", () => {
     store.markEcosystemsUpdated(["Go"], "2026-01-01T00:00:00Z");
     store.markEcosystemsUpdated(["Go"], "2025-01-01T00:00:00Z");
     expect(store.updatedAtFor("Go")).toBe("2026-01-01T00:00:00Z");
+  });
+
+  it("a single imported record does not date its ecosystem; a dump zip does", () => {
+    const dir = tmpTree({
+      "one.json": JSON.stringify(osv("PYSEC-2099-7", "2030-01-01T00:00:00Z")),
+      "all.zip": osvZip([
+        osv("GHSA-2099-aaaa-bbbb", "2031-01-01T00:00:00Z", { ecosystem: "npm", name: "x" }),
+      ]),
+    });
+    const fresh = track(openStore({ path: join(dir, "s.db") }));
+    importAdvisories(fresh, [join(dir, "one.json")]);
+    expect(fresh.updatedAtFor("PyPI")).toBe("2024-10-10T17:22:00.587Z");
+    importAdvisories(fresh, [join(dir, "all.zip")]);
+    expect(fresh.updatedAtFor("npm")).toBe("2031-01-01T00:00:00.000Z");
+  });
+
+  it("a store without per-ecosystem dates (an earlier build) falls back to its sources' snapshots", () => {
+    const dir = tmpTree({});
+    const legacy = track(openStore({ path: join(dir, "s.db") }));
+    legacy.db.exec("DELETE FROM meta WHERE key LIKE 'updated:%'");
+    expect(legacy.updatedAtFor("PyPI")).toBe("2024-10-10T17:22:00.587Z");
+    expect(legacy.updatedAtFor("Go")).toBeNull();
   });
 
   it("opening it again does not load the snapshot again", () => {
@@ -353,9 +383,12 @@ describe("store files that are not a usable store", () => {
     const db = new Database(path);
     db.exec("CREATE TABLE notes (t TEXT); INSERT INTO notes VALUES ('keep me')");
     db.close();
+    const before = readFileSync(path);
     expect(inputError(() => openStore({ path, bundled: false })).message).toMatch(
       /not a depwarden advisory store/,
     );
+    // not a byte changed: not even the journal mode (WAL is set only on our own stores)
+    expect(readFileSync(path).equals(before)).toBe(true);
     const check = new Database(path);
     expect(check.prepare("SELECT t FROM notes").pluck().get()).toBe("keep me");
     check.close();

@@ -100,6 +100,13 @@ const LOOKUP_ECOSYSTEMS = new Set(["PyPI", "npm"]);
 /** A SQLite failure on the store as a one-line InputError naming the file and what to do. */
 export function storeError(path: string, e: unknown): unknown {
   if (e instanceof InputError) return e;
+  // A stored record that no longer parses (damaged bytes): the store is corrupt, not depwarden.
+  if (e instanceof SyntaxError) {
+    return new InputError(
+      path,
+      "the advisory store is corrupt (a stored record does not parse): delete it (it is rebuilt from the bundled snapshot) or use --db PATH",
+    );
+  }
   const code = (e as { code?: unknown }).code;
   if (typeof code !== "string" || !code.startsWith("SQLITE_")) return e;
   const what = (detail: string) => new InputError(path, detail);
@@ -243,9 +250,26 @@ export class AdvisoryStore implements AdvisorySource {
     }
   }
 
-  /** When the data for an ecosystem was last brought up to date, or null when the store has none of it. */
+  /**
+   * When the data for an ecosystem was last brought up to date, or null when the store has none of it. A store
+   * written before these dates were kept: the newest snapshot of the sources its records came from.
+   */
   updatedAtFor(ecosystem: string): string | null {
-    return this.getMeta(`updated:${ecosystem}`) ?? null;
+    const marked = this.getMeta(`updated:${ecosystem}`);
+    if (marked) return marked;
+    try {
+      return (
+        (this.db
+          .prepare<[string], string | null>(
+            `SELECT max(s.snapshot_at) FROM advisory_ecosystems e JOIN advisories a ON a.id = e.advisory_id
+             JOIN sources s ON s.name = a.source WHERE e.ecosystem = ?`,
+          )
+          .pluck()
+          .get(ecosystem) as string | null) ?? null
+      );
+    } catch (e) {
+      throw storeError(this.path, e);
+    }
   }
 
   getMeta(key: string): string | undefined {
@@ -490,11 +514,12 @@ export function openStore(options: OpenStoreOptions = {}): AdvisoryStore {
   let db: Database.Database | undefined;
   try {
     db = new Database(path, { timeout: options.busyTimeoutMs ?? 60_000 });
+    // Whose file it is comes first: another application's database is refused before anything is written.
+    initSchema(db, path);
     db.pragma("journal_mode = WAL");
     db.pragma("synchronous = NORMAL");
     // Imports insert into several large indexes at random places: the default 2 MiB page cache thrashes.
     db.pragma("cache_size = -65536");
-    initSchema(db, path);
     const store = new AdvisoryStore(db, path);
     if (options.bundled !== false) {
       ensureBundled(store, options.bundledDir ?? bundledDataDir(), {

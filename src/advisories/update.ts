@@ -47,7 +47,7 @@ export interface Downloaded {
   path: string;
   bytes: number;
   sha256: string;
-  /** When the download completed: the snapshot time of the data. */
+  /** The snapshot time of the data: the response's Last-Modified, else when the download completed. */
   at: string;
 }
 
@@ -88,7 +88,7 @@ export async function download(
   url: string,
   path: string,
   options: { timeoutMs: number; maxBytes: number; onProgress?: (p: DownloadProgress) => void },
-): Promise<{ bytes: number; sha256: string }> {
+): Promise<{ bytes: number; sha256: string; lastModified?: string }> {
   const controller = new AbortController();
   let timedOut = false;
   let timer: NodeJS.Timeout | undefined;
@@ -118,6 +118,8 @@ export async function download(
         `download failed: HTTP ${response.status} ${response.statusText}${hint}`.trimEnd(),
       );
     }
+    const lastModifiedHeader = response.headers.get("last-modified");
+    const lastModifiedMs = lastModifiedHeader ? Date.parse(lastModifiedHeader) : Number.NaN;
     const encoding = response.headers.get("content-encoding");
     const lengthHeader = response.headers.get("content-length");
     // With a content-encoding the header counts the encoded bytes, not what the body yields.
@@ -151,7 +153,11 @@ export async function download(
     if (expected !== undefined && received !== expected) {
       throw new InputError(url, `download truncated: got ${received} of ${expected} bytes`);
     }
-    return { bytes: received, sha256: hash.digest("hex") };
+    return {
+      bytes: received,
+      sha256: hash.digest("hex"),
+      ...(Number.isFinite(lastModifiedMs) ? { lastModified: new Date(lastModifiedMs).toISOString() } : {}),
+    };
   } finally {
     clearTimeout(timer);
     if (fd !== undefined) closeSync(fd);
@@ -206,7 +212,7 @@ export async function updateAdvisories(
     for (const ecosystem of ecosystems) {
       const url = dumpUrl(source, ecosystem);
       const path = join(dir, `${downloads.length}.zip`);
-      let got: { bytes: number; sha256: string };
+      let got: Awaited<ReturnType<typeof download>>;
       try {
         got = await download(url, path, {
           timeoutMs: options.timeoutMs ?? 60_000,
@@ -219,7 +225,12 @@ export async function updateAdvisories(
       if (!isZipFile(path)) {
         throw new InputError(url, `not a zip archive (expected an OSV dump all.zip) (${failed})`);
       }
-      downloads.push({ ecosystem, url, path, ...got, at: now().toISOString() });
+      // The dump's own date (a mirror may serve an old copy), else the time it was downloaded.
+      const done = now();
+      const { lastModified, ...rest } = got;
+      const at =
+        lastModified && Date.parse(lastModified) <= done.getTime() ? lastModified : done.toISOString();
+      downloads.push({ ecosystem, url, path, ...rest, at });
     }
     const imported = (() => {
       try {

@@ -83,4 +83,6 @@ export interface ScanReport {
   summary: ScanSummary;
   /** The gate threshold used (`none` never fails). */
   failOn: FindingSeverity | "none";
+  /** The `.depwarden.yaml` files the scan read (display paths): what decided its ignores and settings. */
+  configFiles?: string[];
 }

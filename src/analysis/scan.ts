@@ -1,7 +1,7 @@
 /** `depwarden scan` without the command line: inventory, advisories, ignores, summary and the gate. */
 import type { AdvisorySource } from "../advisories/osv.js";
 import type { Inventory, InventoryError } from "../inventory/model.js";
-import type { IgnoreEntry } from "../policy/config.js";
+import { type IgnoreEntry, type IgnoreSource, staticIgnores } from "../policy/config.js";
 import { applyIgnores } from "../policy/ignores.js";
 import type { Finding, FindingSeverity, ScanReport, ScanSummary } from "./finding.js";
 import { SEVERITIES } from "./finding.js";
@@ -55,7 +55,8 @@ export function sortFindings(findings: Finding[]): Finding[] {
 
 export interface ScanOptions {
   failOn: FailOn;
-  ignores: IgnoreEntry[];
+  /** The ignore entries: a list applies to every finding; a source resolves them per component. */
+  ignores: IgnoreEntry[] | IgnoreSource;
   now?: Date;
   /** Warn when the advisory data is older than this (ms); undefined: never. */
   maxAdvisoryAgeMs?: number;
@@ -71,7 +72,8 @@ export async function scanInventory(
   const now = options.now ?? new Date();
   const match = await findVulnerabilities(inventory.components, source);
   const warnings: InventoryError[] = [...match.warnings];
-  warnings.push(...applyIgnores(match.findings, options.ignores, now));
+  const ignores = Array.isArray(options.ignores) ? staticIgnores(options.ignores) : options.ignores;
+  warnings.push(...applyIgnores(match.findings, ignores, now));
   const database = source.info();
   // Staleness per ecosystem scanned: fresh npm data must not hide that the PyPI data is a year old.
   const scanned = [...new Set(inventory.components.map((c) => c.ecosystem))].sort();

@@ -5,6 +5,7 @@ import {
   formatImportProgress,
   openStoreForCli,
   type StoreStatus,
+  storeError,
   ttyProgress,
 } from "../advisories/store.js";
 import type { DownloadProgress } from "../advisories/update.js";
@@ -52,6 +53,8 @@ export function registerDb(program: Command, global: () => GlobalOptions, setExi
     const store = openStoreForCli({ db: flags.db ?? db.opts<DbFlags>().db, quiet: g.quiet });
     try {
       return await fn(store);
+    } catch (e) {
+      throw storeError(store.path, e);
     } finally {
       store.close();
     }

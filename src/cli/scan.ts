@@ -90,13 +90,15 @@ export function registerScan(program: Command, global: () => GlobalOptions, setE
     try {
       report = await scanInventory(inv, source, {
         failOn,
-        ignores: config.ignores,
+        ignores: config.source,
         maxAdvisoryAgeMs: flags.online ? undefined : maxAge,
         databaseLabel: label,
       });
     } finally {
       source.close?.();
     }
+    report.configFiles = config.files;
+    report.inventory.warnings.push(...config.warnings);
     let text: string;
     switch (flags.format) {
       case "json":
@@ -111,6 +113,13 @@ export function registerScan(program: Command, global: () => GlobalOptions, setE
         text = (await import("../report/scan-markdown.js")).formatScanMarkdown(report);
         break;
       case "cyclonedx-json": {
+        if (report.inventory.errors.length) {
+          // As `sbom`: a BOM missing a broken file's packages (and their vulnerabilities) would look complete.
+          for (const e of report.inventory.errors)
+            process.stderr.write(`depwarden: ${e.file}: ${e.message}\n`);
+          setExit(2);
+          return;
+        }
         const { formatScanCycloneDx } = await import("../report/scan-cyclonedx.js");
         text = formatScanCycloneDx(report, {
           toolVersion: TOOL_VERSION,

@@ -1,4 +1,4 @@
-import { join } from "node:path";
+import { join, relative } from "node:path";
 import { describe, expect, it } from "vitest";
 import { InputError } from "../errors.js";
 import { tmpTree } from "../test-helpers/tmp.js";
@@ -17,6 +17,7 @@ ignore:
   - id: GHSA-jfh8-c2jp-5v3q
     reason: dev tool only
     expires: "2027-01-15"
+    approvedBy: bob
 `;
 
 function errorOf(fn: () => unknown): InputError {
@@ -44,15 +45,16 @@ describe("loadConfigFile", () => {
         approvedBy: "alice",
         file: ".depwarden.yaml",
         line: 6,
-        scope: dir,
+        configPath: dir,
       },
       {
         id: "GHSA-jfh8-c2jp-5v3q",
         reason: "dev tool only",
         expires: "2027-01-15",
+        approvedBy: "bob",
         file: ".depwarden.yaml",
         line: 11,
-        scope: dir,
+        configPath: dir,
       },
     ]);
   });
@@ -70,11 +72,21 @@ describe("loadConfigFile", () => {
     ],
     [
       "an unknown key in an ignore",
-      "ignore:\n  - id: X\n    reason: r\n    expires: 2026-01-01\n    until: 2026-01-01\n",
-      "5:5: ignore[0].until: unknown key (expected one of: id, package, reason, expires, approvedBy)",
+      "ignore:\n  - id: X\n    reason: r\n    expires: 2026-01-01\n    approvedBy: a\n    until: 2026-01-01\n",
+      "6:5: ignore[0].until: unknown key (expected one of: id, package, reason, expires, approvedBy)",
     ],
     ["a missing reason", "ignore:\n  - id: X\n    expires: 2026-01-01\n", "2:5: ignore[0].reason:"],
     ["a missing expiry", "ignore:\n  - id: X\n    reason: r\n", "2:5: ignore[0].expires:"],
+    [
+      "a missing approver",
+      "ignore:\n  - id: X\n    reason: r\n    expires: 2026-01-01\n",
+      "2:5: ignore[0].approvedBy:",
+    ],
+    [
+      "a date written as a number",
+      "ignore:\n  - id: X\n    reason: r\n    expires: 20261231\n    approvedBy: a\n",
+      '4:14: ignore[0].expires: expected a date as YYYY-MM-DD, got "20261231"',
+    ],
     [
       "an impossible date",
       "ignore:\n  - id: X\n    reason: r\n    expires: 2026-02-30\n",
@@ -127,28 +139,59 @@ describe("findConfigFile / loadProjectConfig", () => {
     expect(findConfigFile(join(dir, "repo/a"))).toBeUndefined();
   });
 
-  it("takes the nearest file, and the settings only when every path agrees", () => {
+  it("settings come from the scanned paths' nearest files; the strictest wins when they differ", () => {
     const dir = tmpTree({
       ".git/HEAD": "x\n",
-      ".depwarden.yaml": "scan:\n  failOn: low\nignore:\n  - {id: A, reason: r, expires: 2030-01-01}\n",
-      "b/.depwarden.yml": "scan:\n  failOn: critical\nignore:\n  - {id: B, reason: r, expires: 2030-01-01}\n",
+      ".depwarden.yaml": "scan:\n  failOn: low\n  maxAdvisoryAge: 2d\n",
+      "b/.depwarden.yml": "scan:\n  failOn: critical\n  maxAdvisoryAge: 9d\n",
       "a/x.txt": "",
     });
     const one = loadProjectConfig([join(dir, "b")]);
     expect(one.failOn).toBe("critical");
-    expect(one.ignores.map((i) => i.id)).toEqual(["B"]);
-    const both = loadProjectConfig([join(dir, "a"), join(dir, "b")]);
-    expect(both.failOn).toBeUndefined();
-    expect(both.ignores.map((i) => [i.id, i.scope])).toEqual([
-      ["A", dir],
-      ["B", join(dir, "b")],
-    ]);
+    expect(one.warnings).toEqual([]);
+    const both = loadProjectConfig([join(dir, "b"), join(dir, "a")]);
+    expect(both.failOn).toBe("low");
+    expect(both.maxAdvisoryAgeMs).toBe(2 * 86_400_000);
+    expect(both.warnings[0]?.message).toMatch(/different scan\.failOn .*using the strictest, low/);
+  });
+
+  it("each component gets the ignores of the nearest file above where it was found", () => {
+    const dir = tmpTree({
+      ".git/HEAD": "x\n",
+      ".depwarden.yaml": "ignore:\n  - {id: ROOT, reason: r, expires: 2030-01-01, approvedBy: a}\n",
+      "services/web/.depwarden.yaml":
+        "ignore:\n  - {id: WEB, reason: r, expires: 2030-01-01, approvedBy: a}\n",
+      "services/web/package-lock.json": "{}",
+      "services/api/poetry.lock": "",
+    });
+    // scanned from the root: the nested file still decides for the web service's components
+    const cfg = loadProjectConfig([dir]);
+    const ids = (files: string[]) => cfg.source.entriesFor(files).map((e) => e.id);
+    expect(ids([join(dir, "services/web/package-lock.json")])).toEqual(["WEB"]);
+    expect(ids([join(dir, "services/api/poetry.lock")])).toEqual(["ROOT"]);
+    expect(ids([join(dir, "services/api/poetry.lock"), join(dir, "services/web/package-lock.json")])).toEqual(
+      ["ROOT", "WEB"],
+    );
+    // found outside any configured directory (an SBOM elsewhere): the scanned paths' files apply
+    expect(ids([join(tmpTree({ "bom.json": "{}" }), "bom.json")])).toEqual(["ROOT"]);
+    expect(cfg.source.all().map((e) => e.id)).toEqual(["ROOT", "WEB"]);
+    expect(cfg.files).toEqual(
+      [".depwarden.yaml", "services/web/.depwarden.yaml"].map((f) => relative(process.cwd(), join(dir, f))),
+    );
+  });
+
+  it("outside a repository only the scanned directory's own file counts", () => {
+    const dir = tmpTree({ ".depwarden.yaml": "scan:\n  failOn: none\n", "proj/requirements.txt": "" });
+    expect(findConfigFile(join(dir, "proj"))).toBeUndefined();
+    expect(findConfigFile(dir)).toBe(join(dir, ".depwarden.yaml"));
   });
 
   it("--config applies to everything and must exist", () => {
-    const dir = tmpTree({ "policy.yaml": "ignore:\n  - {id: A, reason: r, expires: 2030-01-01}\n" });
+    const dir = tmpTree({
+      "policy.yaml": "ignore:\n  - {id: A, reason: r, expires: 2030-01-01, approvedBy: a}\n",
+    });
     const cfg = loadProjectConfig([dir], join(dir, "policy.yaml"));
-    expect(cfg.ignores[0]?.scope).toBeUndefined();
+    expect(cfg.source.entriesFor([join(tmpTree({ x: "" }), "x")]).map((e) => e.id)).toEqual(["A"]);
     expect(errorOf(() => loadProjectConfig([dir], join(dir, "nope.yaml"))).message).toContain(
       "config file not found",
     );

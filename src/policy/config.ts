@@ -9,14 +9,15 @@ import { isMap, isNode, LineCounter, parseDocument } from "yaml";
 import { z } from "zod";
 import { SEVERITIES } from "../analysis/finding.js";
 import { InputError } from "../errors.js";
+import type { InventoryError } from "../inventory/model.js";
 import { formatPath } from "../inventory/text.js";
 
 export const CONFIG_FILE_NAMES = [".depwarden.yaml", ".depwarden.yml"];
 
 const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 
-const dateString = z.union([z.string(), z.date()]).transform((v, ctx) => {
-  const text = v instanceof Date ? v.toISOString().slice(0, 10) : v.trim();
+const dateString = z.union([z.string(), z.date(), z.number()]).transform((v, ctx) => {
+  const text = v instanceof Date ? v.toISOString().slice(0, 10) : String(v).trim();
   const m = DATE.exec(text);
   const d = m ? new Date(`${text}T00:00:00Z`) : undefined;
   if (!m || !d || Number.isNaN(d.getTime()) || d.toISOString().slice(0, 10) !== text) {
@@ -48,7 +49,8 @@ const ignoreSchema = z.strictObject({
   package: nonEmpty("package").optional(),
   reason: nonEmpty("reason"),
   expires: dateString,
-  approvedBy: nonEmpty("approvedBy").optional(),
+  // Who accepted the risk: the audit trail ISO 27001 asks for (A.12.6.1, A.14.2.4).
+  approvedBy: nonEmpty("approvedBy"),
 });
 
 const configSchema = z.strictObject({
@@ -68,16 +70,19 @@ export interface IgnoreEntry {
   package?: string;
   reason: string;
   expires: string;
-  approvedBy?: string;
+  approvedBy: string;
   /** Display path of the config file and the entry's line. */
   file: string;
   line?: number;
-  /** Directory the config applies to (absolute); undefined for `--config`, which applies to everything. */
-  scope?: string;
+  /** The config file (absolute path) the entry is from; undefined for `--config`, which applies to everything. */
+  configPath?: string;
 }
 
 export interface ProjectConfig {
+  /** Config files read (display paths). */
   files: string[];
+  /** Remarks about the configuration (conflicting settings). */
+  warnings: InventoryError[];
   failOn?: (typeof SEVERITIES)[number] | "none";
   maxAdvisoryAgeMs?: number;
   ignores: IgnoreEntry[];
@@ -107,7 +112,7 @@ function positionOf(
 }
 
 /** Reads and validates one config file. `display` is how the file is named in messages. */
-export function loadConfigFile(path: string, display = path, scope?: string): ProjectConfig {
+export function loadConfigFile(path: string, display = path, configPath?: string): ProjectConfig {
   let text: string;
   try {
     text = readFileSync(path, "utf8");
@@ -151,14 +156,15 @@ export function loadConfigFile(path: string, display = path, scope?: string): Pr
       ...(e.package ? { package: e.package } : {}),
       reason: e.reason,
       expires: e.expires,
-      ...(e.approvedBy ? { approvedBy: e.approvedBy } : {}),
+      approvedBy: e.approvedBy,
       file: display,
       ...(line ? { line } : {}),
-      ...(scope ? { scope } : {}),
+      ...(configPath ? { configPath } : {}),
     };
   });
   return {
     files: [display],
+    warnings: [],
     ...(cfg.scan?.failOn ? { failOn: cfg.scan.failOn } : {}),
     ...(cfg.scan?.maxAdvisoryAge !== undefined ? { maxAdvisoryAgeMs: cfg.scan.maxAdvisoryAge } : {}),
     ignores,
@@ -172,7 +178,11 @@ function knownKeys(path: (string | number)[]): string[] {
   return [];
 }
 
-/** The nearest config file at or above `start`, stopping at the repository root (a directory with `.git`). */
+/**
+ * The nearest config file at or above `start`, up to the repository root (the nearest directory with `.git`).
+ * Outside any repository only `start`'s own directory counts: a `.depwarden.yaml` planted in a parent
+ * directory (`/tmp`) must not switch a scan's gate off.
+ */
 export function findConfigFile(start: string): string | undefined {
   let dir = resolve(start);
   try {
@@ -180,43 +190,123 @@ export function findConfigFile(start: string): string | undefined {
   } catch {
     dir = dirname(dir);
   }
+  let nearest: string | undefined;
+  let first = true;
   for (;;) {
-    for (const name of CONFIG_FILE_NAMES) {
-      const candidate = join(dir, name);
-      if (existsSync(candidate)) return candidate;
+    if (!nearest) {
+      for (const name of CONFIG_FILE_NAMES) {
+        const candidate = join(dir, name);
+        if (existsSync(candidate)) {
+          nearest = candidate;
+          break;
+        }
+      }
+      if (nearest && first) return nearest;
     }
-    if (existsSync(join(dir, ".git"))) return undefined;
+    if (existsSync(join(dir, ".git"))) return nearest;
     const parent = dirname(dir);
-    if (parent === dir) return undefined;
+    if (parent === dir) return undefined; // no repository: only the start directory's own file counts
     dir = parent;
+    first = false;
   }
 }
 
+/** Ignore entries as a scan applies them: those that cover a finding, and every entry in play (to report). */
+export interface IgnoreSource {
+  /** The entries that apply to a component found in these files (sorted by file, then line). */
+  entriesFor(sourceFiles: string[]): IgnoreEntry[];
+  /** Every entry of every config file read so far. */
+  all(): IgnoreEntry[];
+}
+
+const byPlace = (a: IgnoreEntry, b: IgnoreEntry) =>
+  a.file < b.file ? -1 : a.file > b.file ? 1 : (a.line ?? 0) - (b.line ?? 0);
+
+/** The same entries for every component (`--config FILE`, tests). */
+export function staticIgnores(entries: IgnoreEntry[]): IgnoreSource {
+  const sorted = [...entries].sort(byPlace);
+  return { entriesFor: () => sorted, all: () => sorted };
+}
+
+// Strictest first: the threshold that fails on the most findings.
+const STRICTNESS: Record<string, number> = { low: 0, medium: 1, high: 2, critical: 3, none: 4 };
+
 /**
- * The configuration for a scan: `--config FILE` when given (it applies to everything), otherwise the nearest
- * file above each scanned path; each file's ignores apply to components found under its directory, and its
- * scan settings are used when all scanned paths agree on one file.
+ * The configuration for a scan. `--config FILE`: that file, for everything. Otherwise the scan's settings
+ * (`failOn`, `maxAdvisoryAge`) come from the nearest file above each scanned path (when they differ, the
+ * strictest wins, with a warning), and each component's ignores from the nearest file above the file it was
+ * found in, so a subproject with its own file gets its own decisions; a component found outside any
+ * configured directory (an SBOM in /tmp) gets those of the scanned paths' files.
  */
-export function loadProjectConfig(paths: string[], explicit?: string): ProjectConfig {
+export function loadProjectConfig(
+  paths: string[],
+  explicit?: string,
+): ProjectConfig & { source: IgnoreSource } {
   const display = (p: string) => relative(process.cwd(), p) || p;
   if (explicit) {
     if (!existsSync(explicit)) throw new InputError(explicit, "config file not found");
-    return loadConfigFile(explicit, explicit);
+    const cfg = loadConfigFile(explicit, explicit);
+    return { ...cfg, source: staticIgnores(cfg.ignores) };
   }
-  const found = new Map<string, ProjectConfig>();
-  for (const p of paths.length ? paths : ["."]) {
-    const file = findConfigFile(p);
-    if (file && !found.has(file)) found.set(file, loadConfigFile(file, display(file), dirname(file)));
-  }
-  const configs = [...found.values()];
-  const merged: ProjectConfig = {
-    files: configs.flatMap((c) => c.files),
-    ignores: configs.flatMap((c) => c.ignores),
+  const loaded = new Map<string, ProjectConfig>();
+  const load = (file: string): ProjectConfig => {
+    let cfg = loaded.get(file);
+    if (!cfg) {
+      cfg = loadConfigFile(file, display(file), file);
+      loaded.set(file, cfg);
+    }
+    return cfg;
   };
-  if (configs.length === 1) {
-    const only = configs[0]!;
-    if (only.failOn) merged.failOn = only.failOn;
-    if (only.maxAdvisoryAgeMs !== undefined) merged.maxAdvisoryAgeMs = only.maxAdvisoryAgeMs;
+  const rootFiles = [
+    ...new Set(
+      (paths.length ? paths : ["."])
+        .map((p) => findConfigFile(p))
+        .filter((f): f is string => f !== undefined),
+    ),
+  ].sort();
+  const roots = rootFiles.map(load);
+  const merged: ProjectConfig = { files: roots.flatMap((c) => c.files), ignores: [], warnings: [] };
+  const failOns = [...new Set(roots.map((c) => c.failOn).filter((f) => f !== undefined))];
+  if (failOns.length) {
+    merged.failOn = failOns.sort((a, b) => STRICTNESS[a]! - STRICTNESS[b]!)[0];
+    if (failOns.length > 1) {
+      merged.warnings.push({
+        file: rootFiles.map(display).join(", "),
+        message: `the config files set different scan.failOn (${failOns.join(", ")}): using the strictest, ${merged.failOn}`,
+      });
+    }
   }
-  return merged;
+  const ages = roots.map((c) => c.maxAdvisoryAgeMs).filter((a): a is number => a !== undefined);
+  if (ages.length) merged.maxAdvisoryAgeMs = Math.min(...ages);
+
+  const nearestByDir = new Map<string, string | undefined>();
+  const nearestFor = (sourceFile: string): string | undefined => {
+    const dir = dirname(resolve(sourceFile));
+    if (!nearestByDir.has(dir)) nearestByDir.set(dir, findConfigFile(dir));
+    return nearestByDir.get(dir);
+  };
+  const rootEntries = roots.flatMap((c) => c.ignores).sort(byPlace);
+  const source: IgnoreSource = {
+    entriesFor(sourceFiles) {
+      const files = new Set<string>();
+      let outside = sourceFiles.length === 0;
+      for (const f of sourceFiles) {
+        const c = nearestFor(f);
+        if (c) files.add(c);
+        else outside = true;
+      }
+      const entries = [...files].flatMap((f) => load(f).ignores);
+      if (outside) entries.push(...rootEntries);
+      return [...new Set(entries)].sort(byPlace);
+    },
+    all: () => [...loaded.values()].flatMap((c) => c.ignores).sort(byPlace),
+  };
+  merged.files = [...new Set(merged.files)];
+  return {
+    ...merged,
+    source,
+    get files() {
+      return [...loaded.values()].flatMap((c) => c.files).sort();
+    },
+  };
 }

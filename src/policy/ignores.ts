@@ -1,9 +1,10 @@
 /** Applying `.depwarden.yaml` ignores to findings: an ignore names one id and covers that flaw's aliases. */
-import { resolve, sep } from "node:path";
 import { nameKey } from "../advisories/names.js";
 import type { Finding } from "../analysis/finding.js";
 import type { InventoryError } from "../inventory/model.js";
-import type { IgnoreEntry } from "./config.js";
+import { parsePurl } from "../inventory/normalise.js";
+import { compareVersions } from "../versions/index.js";
+import type { IgnoreEntry, IgnoreSource } from "./config.js";
 
 /** The last instant an entry suppresses: the end of its `expires` day, UTC. */
 export function expiryInstant(expires: string): number {
@@ -11,43 +12,49 @@ export function expiryInstant(expires: string): number {
 }
 
 function packageMatches(spec: string, f: Finding): boolean {
+  let name: string;
+  let version: string | undefined;
   if (spec.startsWith("pkg:")) {
+    let p: ReturnType<typeof parsePurl>;
+    try {
+      p = parsePurl(spec);
+    } catch {
+      return false;
+    }
+    if (p.ecosystem !== f.ecosystem) return false;
+    name = p.name;
+    version = p.version ?? undefined;
+  } else {
     const at = spec.lastIndexOf("@");
-    const hasVersion = at > spec.indexOf("/");
-    return hasVersion ? spec === f.purl : f.purl.startsWith(`${spec}@`) || spec === f.purl;
+    name = at > 0 ? spec.slice(0, at) : spec;
+    version = at > 0 ? spec.slice(at + 1) : undefined;
   }
-  const at = spec.lastIndexOf("@");
-  const name = at > 0 ? spec.slice(0, at) : spec;
-  const version = at > 0 ? spec.slice(at + 1) : undefined;
-  return nameKey(f.ecosystem, name) === nameKey(f.ecosystem, f.name) && (!version || version === f.version);
-}
-
-function inScope(entry: IgnoreEntry, f: Finding): boolean {
-  if (!entry.scope) return true;
-  const root = entry.scope.endsWith(sep) ? entry.scope : entry.scope + sep;
-  return f.sources.some((s) => {
-    const abs = resolve(s.file);
-    return abs === entry.scope || abs.startsWith(root);
-  });
+  if (nameKey(f.ecosystem, name) !== nameKey(f.ecosystem, f.name)) return false;
+  if (!version) return true;
+  try {
+    return compareVersions(f.ecosystem, version, f.version) === 0; // 2.2.02 is 2.2.2 on PyPI
+  } catch {
+    return version === f.version;
+  }
 }
 
 export function ignoreCovers(entry: IgnoreEntry, f: Finding): boolean {
   const id = entry.id.toUpperCase();
   if (f.id.toUpperCase() !== id && !f.aliases.some((a) => a.toUpperCase() === id)) return false;
   if (entry.package && !packageMatches(entry.package, f)) return false;
-  return inScope(entry, f);
+  return true;
 }
 
 /**
  * Marks findings covered by an unexpired entry as suppressed, and those covered only by expired entries with
  * `expiredSuppression`. Returns warnings for expired entries and for entries that matched nothing.
  */
-export function applyIgnores(findings: Finding[], ignores: IgnoreEntry[], now: Date): InventoryError[] {
+export function applyIgnores(findings: Finding[], source: IgnoreSource, now: Date): InventoryError[] {
   const warnings: InventoryError[] = [];
   const used = new Set<IgnoreEntry>();
   const t = now.getTime();
   for (const f of findings) {
-    for (const entry of ignores) {
+    for (const entry of source.entriesFor(f.sources.map((s) => s.file))) {
       if (!ignoreCovers(entry, f)) continue;
       used.add(entry);
       const suppression = {
@@ -64,7 +71,7 @@ export function applyIgnores(findings: Finding[], ignores: IgnoreEntry[], now: D
     }
     if (f.suppressed) delete f.expiredSuppression;
   }
-  for (const entry of ignores) {
+  for (const entry of source.all()) {
     const where = { file: entry.file, ...(entry.line ? { line: entry.line } : {}) };
     const at = entry.line ? `${entry.line}: ` : "";
     if (expiryInstant(entry.expires) < t) {

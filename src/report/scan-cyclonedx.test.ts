@@ -100,7 +100,11 @@ describe("formatScanCycloneDx", () => {
   it("names the source and the aliases, each where it is published", () => {
     const bom = cdx();
     const urllib3 = vuln(bom, "GHSA-34jh-p97f-mpxf");
-    expect(urllib3.source).toEqual({ name: "OSV", url: "https://osv.dev/vulnerability/GHSA-34jh-p97f-mpxf" });
+    // the database that publishes the id: Dependency-Track matches VEX analyses on (source, id)
+    expect(urllib3.source).toEqual({
+      name: "GitHub",
+      url: "https://github.com/advisories/GHSA-34jh-p97f-mpxf",
+    });
     expect(urllib3.references).toEqual([
       { id: "PYSEC-2024-60", source: { name: "OSV", url: "https://osv.dev/vulnerability/PYSEC-2024-60" } },
       {

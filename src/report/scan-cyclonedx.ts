@@ -120,7 +120,8 @@ function vulnerabilityOf(
   const v = new Models.Vulnerability.Vulnerability({
     bomRef: `depwarden:vulnerability:${f.id}:${ref}`,
     id: f.id,
-    source: new Models.Vulnerability.Source({ name: OSV, url: osvUrl(f.id) }),
+    // The database that publishes the id (Dependency-Track matches VEX entries on source and id).
+    source: aliasSource(f.id),
     description: description(f),
     recommendation: `${remedy(f)}.`,
     analysis: analysisOf(f),

@@ -7,6 +7,7 @@ export function scanDocument(report: ScanReport): Record<string, unknown> {
     ...inventoryDocument(report.inventory),
     database: report.database,
     failOn: report.failOn,
+    config: { files: report.configFiles ?? [] },
     findings: report.findings.map(findingJson),
     summary: report.summary,
   };

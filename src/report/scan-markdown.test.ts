@@ -247,6 +247,10 @@ describe("Markdown escaping", () => {
     expect(mdText("line one\n\n  line two\r\n")).toBe("line one line two");
     expect(mdText("thanks @octocat and @babel/core")).toBe("thanks @&#8203;octocat and @&#8203;babel/core");
     expect(mdText("@lead: mail bob@example.com")).toBe("@&#8203;lead: mail bob@example.com");
+    // after an (escaped) backtick too: `\`@admin` is plain text on GitHub, and would notify
+    expect(mdText("`@admin")).toBe("\\`@&#8203;admin");
+    // GitHub renders $…$ as math
+    expect(mdText("costs $x$ or $$y$$")).toBe("costs \\$x\\$ or \\$\\$y\\$\\$");
   });
 
   it("makes code spans that hold any text", () => {

@@ -84,7 +84,8 @@ export function where(s: { file: string; line?: number }): string {
 export function mdText(text: string): string {
   return oneLine(text)
     .replace(/[\\`*_[\]<>|~&]/g, (c) => `\\${c}`)
-    .replace(/(^|[^A-Za-z0-9_`])@(?=[A-Za-z0-9])/g, "$1@&#8203;");
+    .replace(/[$]/g, "\\$")
+    .replace(/(^|[^A-Za-z0-9_])@(?=[A-Za-z0-9])/g, "$1@&#8203;");
 }
 
 /**

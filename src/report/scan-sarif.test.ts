@@ -370,4 +370,17 @@ describe("artifactLocation", () => {
       expect(check(artifactLocation(p).uri), p).toBe(true);
     }
   });
+  it("marks a scan with unreadable inputs as not successful, so code scanning keeps its alerts", () => {
+    const ok = JSON.parse(formatScanSarif(sampleScanReport(), { toolVersion: "0.1.0" }));
+    expect(ok.runs[0].invocations).toEqual([{ executionSuccessful: true }]);
+    const report = sampleScanReport();
+    report.inventory.errors = [{ file: "poetry.lock", line: 3, message: "3:1: invalid TOML" }];
+    const bad = JSON.parse(formatScanSarif(report, { toolVersion: "0.1.0" }));
+    expect(bad.runs[0].invocations).toEqual([
+      {
+        executionSuccessful: false,
+        toolExecutionNotifications: [{ level: "error", message: { text: "poetry.lock: 3:1: invalid TOML" } }],
+      },
+    ]);
+  });
 });

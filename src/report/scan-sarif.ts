@@ -292,6 +292,21 @@ export function formatScanSarif(report: ScanReport, options: SarifOptions): stri
           },
         },
         results,
+        // A scan that could not read an input is not a clean bill of health: code scanning must not close
+        // alerts on it (the reasons are the notifications).
+        invocations: [
+          {
+            executionSuccessful: report.inventory.errors.length === 0,
+            ...(report.inventory.errors.length
+              ? {
+                  toolExecutionNotifications: report.inventory.errors.map((e) => ({
+                    level: "error",
+                    message: { text: `${e.file}: ${e.message}` },
+                  })),
+                }
+              : {}),
+          },
+        ],
         properties: {
           database: report.database,
           failOn: report.failOn,

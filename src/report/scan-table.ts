@@ -16,6 +16,17 @@ const COLORS: Record<string, string> = {
   info: "\x1b[2m",
 };
 
+/**
+ * Text from advisories and config files, made safe for a terminal: control characters (ESC sequences that
+ * could clear the screen or fake output, carriage returns) dropped, whitespace runs and newlines collapsed.
+ */
+function plain(text: string): string {
+  return text
+    .replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, "")
+    .replace(/\s+/g, " ")
+    .trim();
+}
+
 export function formatScanTable(report: ScanReport, options: TableOptions = {}): string {
   const paint = (s: string, code: string | undefined) => (options.color && code ? `${code}${s}\x1b[0m` : s);
   const bold = (s: string) => paint(s, "\x1b[1m");
@@ -39,7 +50,7 @@ export function formatScanTable(report: ScanReport, options: TableOptions = {}):
       ? `  ${dim(`${f0.sources[0].file}${f0.sources[0].line ? `:${f0.sources[0].line}` : ""}`)}`
       : "";
     lines.push(
-      `${bold(`${f0.name} ${f0.version}`)} (${f0.ecosystem}, ${f0.direct ? "direct" : "transitive"})${where}`,
+      `${bold(plain(`${f0.name} ${f0.version}`))} (${f0.ecosystem}, ${f0.direct ? "direct" : "transitive"})${where}`,
     );
     for (const f of list) {
       const sev = f.type === "malicious-package" ? "MALICIOUS" : f.severity.toUpperCase();
@@ -51,9 +62,9 @@ export function formatScanTable(report: ScanReport, options: TableOptions = {}):
           ? paint(" [ignore expired]", COLORS.medium)
           : "";
       lines.push(
-        `  ${paint(`${sev}${score}`, COLORS[f.type === "malicious-package" ? "critical" : f.severity])}  ${f.id}${ids}${tag}`,
+        `  ${paint(`${sev}${score}`, COLORS[f.type === "malicious-package" ? "critical" : f.severity])}  ${plain(f.id + ids)}${tag}`,
       );
-      if (f.summary) lines.push(`      ${f.summary}`);
+      if (f.summary) lines.push(`      ${plain(f.summary)}`);
       if (f.type === "malicious-package")
         lines.push(
           `      ${paint("known malicious package: remove it and rotate any secrets it could reach", COLORS.critical)}`,
@@ -62,7 +73,7 @@ export function formatScanTable(report: ScanReport, options: TableOptions = {}):
       if (f.suppressed) {
         lines.push(
           dim(
-            `      suppressed until ${f.suppressed.expires}${f.suppressed.approvedBy ? ` by ${f.suppressed.approvedBy}` : ""}: ${f.suppressed.reason}`,
+            `      suppressed until ${f.suppressed.expires}${f.suppressed.approvedBy ? ` by ${plain(f.suppressed.approvedBy)}` : ""}: ${plain(f.suppressed.reason)}`,
           ),
         );
       }
@@ -85,11 +96,14 @@ export function formatScanTable(report: ScanReport, options: TableOptions = {}):
       (s.malicious ? `, ${paint(`${s.malicious} known malicious`, COLORS.critical)}` : "") +
       ".",
   );
+  const incomplete = report.inventory.errors.length;
   lines.push(
     dim(
       `Advisories: ${report.database.advisories} from ${report.database.source}` +
         (report.database.updatedAt ? `, updated ${report.database.updatedAt.slice(0, 10)}` : "") +
-        `. Gate: --fail-on ${report.failOn}${report.failOn === "none" ? "" : failing ? ` (${failing} at or above)` : " (passed)"}.`,
+        (incomplete
+          ? `. Gate not passed: ${incomplete} ${incomplete === 1 ? "input" : "inputs"} could not be read (see the errors), so the scan is incomplete.`
+          : `. Gate: --fail-on ${report.failOn}${report.failOn === "none" ? "" : failing ? ` (${failing} at or above)` : " (passed)"}.`),
     ),
   );
   return `${lines.join("\n")}\n`;
