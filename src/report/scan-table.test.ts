@@ -10,7 +10,9 @@ describe("formatScanTable", () => {
     expect(firstTransitive).toBeGreaterThan(0);
     expect(headers.slice(firstTransitive).every((h) => h.includes("transitive"))).toBe(true);
     expect(text).toMatch(/Gate: --fail-on high \(\d+ at or above\)\.\n$/);
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what this strips or checks
     expect(text).not.toMatch(/\x1b\[/);
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what this strips or checks
     expect(formatScanTable(sampleScanReport(), { color: true })).toMatch(/\x1b\[1m/);
   });
 
@@ -20,6 +22,7 @@ describe("formatScanTable", () => {
     f.summary = "Evil\x1b[2J\rfake line\nsecond line\x07";
     f.suppressed = { id: f.id, reason: "ok\x1b]0;title\x07", expires: "2099-01-01", file: "c.yaml" };
     const text = formatScanTable(report);
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what this strips or checks
     expect(text).not.toMatch(/[\x00-\x08\x0b-\x1f\x7f]/);
     expect(text).toContain("Evil[2Jfake line second line");
   });

@@ -21,10 +21,13 @@ const COLORS: Record<string, string> = {
  * could clear the screen or fake output, carriage returns) dropped, whitespace runs and newlines collapsed.
  */
 function plain(text: string): string {
-  return text
-    .replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, "")
-    .replace(/\s+/g, " ")
-    .trim();
+  return (
+    text
+      // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what this strips or checks
+      .replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, "")
+      .replace(/\s+/g, " ")
+      .trim()
+  );
 }
 
 export function formatScanTable(report: ScanReport, options: TableOptions = {}): string {
