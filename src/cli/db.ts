@@ -1,13 +1,6 @@
 import type { Command } from "commander";
 import type { ImportProgress, ImportResult, SourceImport } from "../advisories/import.js";
-import {
-  type AdvisoryStore,
-  formatImportProgress,
-  openStoreForCli,
-  type StoreStatus,
-  storeError,
-  ttyProgress,
-} from "../advisories/store.js";
+import type { AdvisoryStore, StoreStatus } from "../advisories/store.js";
 import type { DownloadProgress } from "../advisories/update.js";
 import { UsageError } from "../errors.js";
 import { emit, formatOption, type GlobalOptions, warn } from "./common.js";
@@ -15,6 +8,9 @@ import { emit, formatOption, type GlobalOptions, warn } from "./common.js";
 interface DbFlags {
   db?: string;
 }
+
+/** The store module, loaded when a `db` command runs: better-sqlite3 stays out of every other command's start-up. */
+let S: typeof import("../advisories/store.js");
 
 const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
 
@@ -28,7 +24,7 @@ function progressText(p: ImportProgress | DownloadProgress): string {
   if (p.phase === "download") {
     return `depwarden: downloading ${p.url}: ${mib(p.received)}${p.total !== undefined ? ` / ${mib(p.total)}` : ""}`;
   }
-  return formatImportProgress(p);
+  return S.formatImportProgress(p);
 }
 
 function describeImport(s: SourceImport): string {
@@ -50,18 +46,20 @@ export function registerDb(program: Command, global: () => GlobalOptions, setExi
     .option("--db <path>", DB_OPTION_HELP);
   const withStore = async <T>(flags: DbFlags, fn: (store: AdvisoryStore) => Promise<T> | T): Promise<T> => {
     const g = global();
-    const store = openStoreForCli({ db: flags.db ?? db.opts<DbFlags>().db, quiet: g.quiet });
+    S ??= await import("../advisories/store.js");
+    const store = S.openStoreForCli({ db: flags.db ?? db.opts<DbFlags>().db, quiet: g.quiet });
     try {
       return await fn(store);
     } catch (e) {
-      throw storeError(store.path, e);
+      throw S.storeError(store.path, e);
     } finally {
       store.close();
     }
   };
-  const showProgress = () => {
+  const showProgress = async () => {
+    S ??= await import("../advisories/store.js");
     const g = global();
-    return ttyProgress(!g.quiet && process.stderr.isTTY === true);
+    return S.ttyProgress(!g.quiet && process.stderr.isTTY === true);
   };
 
   db.command("import")
@@ -71,7 +69,7 @@ export function registerDb(program: Command, global: () => GlobalOptions, setExi
     .argument("<paths...>", "zip files, directories or advisory files")
     .option("--db <path>", DB_OPTION_HELP)
     .action(async (paths: string[], flags: DbFlags) => {
-      const progress = showProgress();
+      const progress = await showProgress();
       await withStore(flags, async (store) => {
         const { importAdvisories } = await import("../advisories/import.js");
         let result: ImportResult;
@@ -107,7 +105,7 @@ export function registerDb(program: Command, global: () => GlobalOptions, setExi
           throw new UsageError(`--timeout: expected seconds, got "${flags.timeout}"`);
         timeoutMs = s * 1000;
       }
-      const progress = showProgress();
+      const progress = await showProgress();
       await withStore(flags, async (store) => {
         const { updateAdvisories } = await import("../advisories/update.js");
         let result: Awaited<ReturnType<typeof updateAdvisories>>;

@@ -1,9 +1,9 @@
 import { type Command, Option } from "commander";
 import type { AdvisorySource } from "../advisories/osv.js";
-import { FAIL_ON_CHOICES, type FailOn, scanExitCode, scanInventory } from "../analysis/scan.js";
+import type { ScanReport } from "../analysis/finding.js";
+import type { FailOn } from "../analysis/scan.js";
 import { UsageError } from "../errors.js";
 import { buildInventory } from "../inventory/inventory.js";
-import { loadProjectConfig } from "../policy/config.js";
 import { TOOL_VERSION } from "../version.js";
 import {
   addInputOptions,
@@ -32,6 +32,7 @@ interface Flags extends InputFlags {
   color?: boolean;
 }
 
+const FAIL_ON_CHOICES: FailOn[] = ["critical", "high", "medium", "low", "none"];
 const DEFAULT_MAX_AGE_MS = 7 * 86_400_000;
 
 function parseAge(text: string): number {
@@ -68,6 +69,9 @@ export function registerScan(program: Command, global: () => GlobalOptions, setE
   ).action(async (paths: string[], flags: Flags) => {
     const g = global();
     const targets = pathsOrCwd(paths, flags);
+    // Loaded here, not at start-up: the matching code (version orderings, CVSS) only when a scan runs.
+    const { loadProjectConfig } = await import("../policy/config.js");
+    const { scanExitCode, scanInventory } = await import("../analysis/scan.js");
     const config = loadProjectConfig(targets, flags.config);
     const failOn: FailOn = flags.failOn ?? (config.failOn as FailOn | undefined) ?? "high";
     const maxAge = flags.maxAdvisoryAge
@@ -86,7 +90,7 @@ export function registerScan(program: Command, global: () => GlobalOptions, setE
       source = store;
       label = store.path;
     }
-    let report: Awaited<ReturnType<typeof scanInventory>>;
+    let report: ScanReport;
     try {
       report = await scanInventory(inv, source, {
         failOn,
