@@ -1,7 +1,8 @@
 // Generates large, real-shaped lockfiles for the benchmarks (deterministic: a seeded PRNG).
 import { createHash } from "node:crypto";
 
-function rng(seed) {
+/** A seeded PRNG (mulberry32): the generated files are the same on every run. */
+export function rng(seed) {
   let s = seed >>> 0;
   return () => {
     s = (s + 0x6d2b79f5) >>> 0;

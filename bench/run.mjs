@@ -1,11 +1,12 @@
 // npm run bench: times `depwarden inventory` on generated 10,000-package lockfiles against the bare cost of
 // reading and parsing the same file, and measures peak memory; writes bench/RESULTS.md.
 import { execFileSync } from "node:child_process";
-import { mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { mkdirSync, statSync, writeFileSync } from "node:fs";
 import { cpus, totalmem } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { packageLockV3, poetryLock } from "./generate.mjs";
+import { resultsPath, writeSection } from "./results.mjs";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const out = join(here, "out");
@@ -73,6 +74,8 @@ const lines = [
   `- date: ${new Date().toISOString().slice(0, 10)}`,
   `- machine: ${cpu}, ${cpus().length} cores, ${(totalmem() / 2 ** 30).toFixed(0)} GiB; Node ${process.version}; ${process.platform}`,
   "",
+];
+const section = [
   "## Inventory of 10,000-package lockfiles",
   "",
   "| file | size | bare parse (cold / warm) | inventory (cold / warm) | ratio (cold / warm) | CLI wall time | peak memory above baseline: bare parse / inventory | inventory memory / file size |",
@@ -89,14 +92,5 @@ const lines = [
   "Peak memory is the growth of the process's peak resident set over a baseline taken after loading the modules.",
   "",
 ];
-const resultsPath = join(here, "RESULTS.md");
-let previous = "";
-try {
-  previous = readFileSync(resultsPath, "utf8");
-} catch {}
-// Keep sections other benches wrote (headed "## …" after ours) in place.
-const keep = previous
-  .split(/\n(?=## )/)
-  .filter((s) => s.startsWith("## ") && !s.startsWith("## Inventory of 10,000"));
-writeFileSync(resultsPath, [lines.join("\n"), ...keep].join("\n").replace(/\n*$/, "\n"));
+writeSection("## Inventory of 10,000", section.join("\n"), lines.join("\n"));
 process.stderr.write(`wrote ${resultsPath}\n`);

@@ -9,6 +9,8 @@ import { mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:f
 import { cpus, totalmem } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { rng } from "./generate.mjs";
+import { resultsPath, writeSection } from "./results.mjs";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const out = join(here, "out", "scan");
@@ -16,17 +18,6 @@ const bin = join(here, "..", "dist", "cli", "main.js");
 const ADVISORIES = 200_000;
 const COMPONENTS = 10_000;
 const RUNS = 5;
-
-function rng(seed) {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const rand = rng(7);
 const int = (n) => Math.floor(rand() * n);
@@ -236,15 +227,7 @@ const section = [
   "",
 ];
 
-const resultsPath = join(here, "RESULTS.md");
-let previous = "";
-try {
-  previous = readFileSync(resultsPath, "utf8");
-} catch {}
-const parts = previous.split(/\n(?=## )/);
-const head = parts[0]?.startsWith("## ") ? [] : [parts.shift()];
-const kept = parts.filter((s) => !s.startsWith("## Advisory store and vulnerability scan"));
-writeFileSync(resultsPath, [...head, ...kept, section.join("\n")].join("\n").replace(/\n*$/, "\n"));
+writeSection("## Advisory store and vulnerability scan", section.join("\n"));
 process.stderr.write(
   `first use ${firstUse.toFixed(0)} ms; import ${importMs.toFixed(0)} ms; scan ${scanMs.toFixed(0)} ms, worst case ${scanAllMs.toFixed(0)} ms (inventory ${invMs.toFixed(0)} ms)\nwrote ${resultsPath}\n`,
 );

@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { strToU8, zipSync } from "fflate";
 import { afterEach, describe, expect, it } from "vitest";
-import { InputError } from "../errors.js";
+import { inputErrorOfCall } from "../test-helpers/extract.js";
 import { tmpTree } from "../test-helpers/tmp.js";
 import { makeZip, osv, osvZip } from "./__fixtures__/zip.js";
 import {
@@ -20,16 +20,6 @@ import {
 import { type AdvisoryStore, openStore } from "./store.js";
 
 const fixtures = fileURLToPath(new URL("./__fixtures__/", import.meta.url));
-
-function inputError(fn: () => unknown): InputError {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof InputError) return e;
-    throw e;
-  }
-  throw new Error("expected an InputError");
-}
 
 /** Reads a zip with the real reader, collecting what it yields. */
 function readAll(path: string, limits = DEFAULT_LIMITS) {
@@ -136,7 +126,7 @@ describe("validateOsvRecord", () => {
     [{ ...ok, affected: [{ ranges: [{ type: "ECOSYSTEM", events: [{ introduced: 0 }] }] }] }, /introduced: /],
     [{ ...ok, affected: [{ versions: [1.0] }] }, /versions\[0\]: /],
   ])("rejects %j", (data, message) => {
-    const e = inputError(() => validateOsvRecord("x.json", data));
+    const e = inputErrorOfCall(() => validateOsvRecord("x.json", data));
     expect(e.message).toMatch(/^x\.json: not a valid OSV record: /);
     expect(e.message).toMatch(message);
   });
@@ -163,7 +153,7 @@ describe("parseOsvYaml", () => {
   });
 
   it("reports a syntax error with its position", () => {
-    const e = inputError(() => parseOsvYaml("f.yaml", "id: x\n  - : [\n"));
+    const e = inputErrorOfCall(() => parseOsvYaml("f.yaml", "id: x\n  - : [\n"));
     expect(e.message).toMatch(/^f\.yaml:\d+:\d+: invalid YAML: /);
   });
 });
@@ -223,13 +213,13 @@ describe("readZip", () => {
       "a\\..\\..\\e.json",
     ]) {
       const zip = makeZip([{ name, data: JSON.stringify(osv("E-1", "2024-01-01T00:00:00Z")) }]);
-      expect(inputError(() => readAll(zipFile(zip))).message, name).toMatch(/unsafe entry name/);
+      expect(inputErrorOfCall(() => readAll(zipFile(zip))).message, name).toMatch(/unsafe entry name/);
     }
   });
 
   it("rejects too many entries before reading any", () => {
     const zip = osvZip([osv("A-1", "2024-01-01T00:00:00Z"), osv("A-2", "2024-01-01T00:00:00Z")]);
-    const e = inputError(() => readAll(zipFile(zip), { ...DEFAULT_LIMITS, maxEntries: 1 }));
+    const e = inputErrorOfCall(() => readAll(zipFile(zip), { ...DEFAULT_LIMITS, maxEntries: 1 }));
     expect(e.message).toBe("dump.zip: zip archive has too many entries (2; the limit is 1)");
   });
 
@@ -238,20 +228,20 @@ describe("readZip", () => {
       osv("B-1", "2024-01-01T00:00:00Z", undefined, { details: "x".repeat(3 * 1024 * 1024) }),
     );
     const zip = zipFile(makeZip([{ name: "B-1.json", data: big }]));
-    expect(inputError(() => readAll(zip, { ...DEFAULT_LIMITS, maxEntryBytes: 1024 * 1024 })).message).toMatch(
-      /B-1\.json: entry too large/,
-    );
-    expect(inputError(() => readAll(zip)).message).toMatch(/compression ratio too high .*zip bomb/);
+    expect(
+      inputErrorOfCall(() => readAll(zip, { ...DEFAULT_LIMITS, maxEntryBytes: 1024 * 1024 })).message,
+    ).toMatch(/B-1\.json: entry too large/);
+    expect(inputErrorOfCall(() => readAll(zip)).message).toMatch(/compression ratio too high .*zip bomb/);
   });
 
   it("does not trust declared sizes: an entry inflating past its size or failing its CRC is an error", () => {
     const data = JSON.stringify(osv("L-1", "2024-01-01T00:00:00Z"));
     const lying = makeZip([{ name: "L-1.json", data, size: 10 }]);
-    expect(inputError(() => readAll(zipFile(lying))).message).toMatch(
+    expect(inputErrorOfCall(() => readAll(zipFile(lying))).message).toMatch(
       /inflates to more than its declared 10 bytes/,
     );
     const badCrc = makeZip([{ name: "L-1.json", data, crc: 1234 }]);
-    expect(inputError(() => readAll(zipFile(badCrc))).message).toMatch(/CRC mismatch/);
+    expect(inputErrorOfCall(() => readAll(zipFile(badCrc))).message).toMatch(/CRC mismatch/);
   });
 
   it("names the entry of a record that fails validation", () => {
@@ -259,11 +249,11 @@ describe("readZip", () => {
       { name: "A-1.json", data: JSON.stringify(osv("A-1", "2024-01-01T00:00:00Z")) },
       { name: "BAD-1.json", data: JSON.stringify({ id: "BAD-1", modified: "last tuesday" }) },
     ]);
-    expect(inputError(() => readAll(zipFile(zip))).message).toMatch(
+    expect(inputErrorOfCall(() => readAll(zipFile(zip))).message).toMatch(
       /^dump\.zip!\/BAD-1\.json: not a valid OSV record: modified: expected an RFC 3339/,
     );
     const notJson = makeZip([{ name: "C-1.json", data: "{ nope" }]);
-    expect(inputError(() => readAll(zipFile(notJson))).message).toMatch(
+    expect(inputErrorOfCall(() => readAll(zipFile(notJson))).message).toMatch(
       /^dump\.zip!\/C-1\.json:1:3: invalid JSON/,
     );
   });
@@ -290,11 +280,11 @@ describe("readZip", () => {
   });
 
   it("fails clearly on a file that is not a zip, and on a truncated zip", () => {
-    expect(inputError(() => readAll(zipFile(Buffer.from("<html>not found</html>")))).message).toMatch(
+    expect(inputErrorOfCall(() => readAll(zipFile(Buffer.from("<html>not found</html>")))).message).toMatch(
       /^dump\.zip: not a zip archive/,
     );
     const zip = osvZip([osv("A-1", "2024-01-01T00:00:00Z"), osv("A-2", "2024-01-01T00:00:00Z")]);
-    expect(inputError(() => readAll(zipFile(zip.subarray(0, zip.length - 30)))).message).toMatch(
+    expect(inputErrorOfCall(() => readAll(zipFile(zip.subarray(0, zip.length - 30)))).message).toMatch(
       /^dump\.zip: truncated or corrupt zip archive/,
     );
   });
@@ -302,10 +292,11 @@ describe("readZip", () => {
   it("rejects encrypted entries and unknown compression methods", () => {
     const data = JSON.stringify(osv("A-1", "2024-01-01T00:00:00Z"));
     expect(
-      inputError(() => readAll(zipFile(makeZip([{ name: "A-1.json", data, flags: 1 }])))).message,
+      inputErrorOfCall(() => readAll(zipFile(makeZip([{ name: "A-1.json", data, flags: 1 }])))).message,
     ).toMatch(/encrypted/);
     expect(
-      inputError(() => readAll(zipFile(makeZip([{ name: "A-1.json", data, method: 0, size: 5 }])))).message,
+      inputErrorOfCall(() => readAll(zipFile(makeZip([{ name: "A-1.json", data, method: 0, size: 5 }]))))
+        .message,
     ).toMatch(/stored sizes differ/);
   });
 });
@@ -333,23 +324,25 @@ describe("importAdvisories", () => {
   it("a directory without advisories is an error, and so is a named file that is not one", () => {
     const store = emptyStore();
     const empty = tmpTree({ "notes.txt": "x", "a/b.yaml": "ids: [1]" });
-    expect(inputError(() => importAdvisories(store, [empty])).message).toMatch(/no OSV records found/);
+    expect(inputErrorOfCall(() => importAdvisories(store, [empty])).message).toMatch(/no OSV records found/);
     const otherZip = zipFile(
       makeZip([
         { name: "README.md", data: "# hello" },
         { name: "package.json", data: "{}" },
       ]),
     );
-    expect(inputError(() => importAdvisories(store, [otherZip])).message).toBe(
+    expect(inputErrorOfCall(() => importAdvisories(store, [otherZip])).message).toBe(
       `${otherZip}: no OSV records found (expected <ID>.json or .yaml advisory files) (import aborted: the store is unchanged)`,
     );
     const file = join(tmpTree({ "x.json": '{"hello": 1}' }), "x.json");
-    expect(inputError(() => importAdvisories(store, [file])).message).toMatch(
+    expect(inputErrorOfCall(() => importAdvisories(store, [file])).message).toMatch(
       /x\.json: not a valid OSV record: id/,
     );
-    expect(inputError(() => importAdvisories(store, ["/does/not/exist"])).message).toMatch(/no such file/);
+    expect(inputErrorOfCall(() => importAdvisories(store, ["/does/not/exist"])).message).toMatch(
+      /no such file/,
+    );
     const text = join(tmpTree({ notes: "just some words" }), "notes");
-    expect(inputError(() => importAdvisories(store, [text])).message).toMatch(
+    expect(inputErrorOfCall(() => importAdvisories(store, [text])).message).toMatch(
       /notes: not an OSV advisory \(expected a JSON or YAML object with id and modified, a directory of them, or a dump zip\)/,
     );
   });
@@ -363,7 +356,7 @@ describe("importAdvisories", () => {
         { name: "B-2.json", data: JSON.stringify({ id: "B-2" }) },
       ]),
     );
-    const e = inputError(() => importAdvisories(store, [good, bad]));
+    const e = inputErrorOfCall(() => importAdvisories(store, [good, bad]));
     expect(e.message).toMatch(
       /B-2\.json: not a valid OSV record: modified: .*\(import aborted: the store is unchanged\)$/,
     );

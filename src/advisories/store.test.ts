@@ -13,7 +13,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import Database from "better-sqlite3";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { InputError } from "../errors.js";
+import { inputErrorOfCall } from "../test-helpers/extract.js";
 import { tmpTree } from "../test-helpers/tmp.js";
 import { osv, osvZip } from "./__fixtures__/zip.js";
 import { ensureBundled } from "./bundled.js";
@@ -32,16 +32,6 @@ afterEach(() => {
 function track(store: AdvisoryStore): AdvisoryStore {
   opened.push(store);
   return store;
-}
-
-function inputError(fn: () => unknown): InputError {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof InputError) return e;
-    throw e;
-  }
-  throw new Error("expected an InputError");
 }
 
 /** A bundled-snapshot directory holding these zips (`<Ecosystem>/all.zip`). */
@@ -338,7 +328,7 @@ describe("the bundled snapshot across versions", () => {
   });
 
   it("a missing bundled snapshot is an error that says what to do", () => {
-    const e = inputError(() => openStore({ path: join(tmpTree({}), "s.db"), bundledDir: tmpTree({}) }));
+    const e = inputErrorOfCall(() => openStore({ path: join(tmpTree({}), "s.db"), bundledDir: tmpTree({}) }));
     expect(e.message).toMatch(/bundled advisory snapshot is missing .*reinstall depwarden/);
   });
 
@@ -360,7 +350,7 @@ describe("store files that are not a usable store", () => {
       tmpTree({ "advisories.db": "this is not a database, just some text that is long enough\n".repeat(5) }),
       "advisories.db",
     );
-    const e = inputError(() => openStore({ path, bundled: false }));
+    const e = inputErrorOfCall(() => openStore({ path, bundled: false }));
     expect(e.message).toBe(
       `${path}: not a depwarden advisory store (not a SQLite database): delete it or use --db PATH`,
     );
@@ -372,7 +362,7 @@ describe("store files that are not a usable store", () => {
     const db = new Database(path);
     db.pragma("user_version = 99");
     db.close();
-    const e = inputError(() => openStore({ path, bundled: false }));
+    const e = inputErrorOfCall(() => openStore({ path, bundled: false }));
     expect(e.message).toMatch(
       /schema version 99, newer than this depwarden supports \(1\): .*delete the file, or use --db/,
     );
@@ -384,7 +374,7 @@ describe("store files that are not a usable store", () => {
     db.exec("CREATE TABLE notes (t TEXT); INSERT INTO notes VALUES ('keep me')");
     db.close();
     const before = readFileSync(path);
-    expect(inputError(() => openStore({ path, bundled: false })).message).toMatch(
+    expect(inputErrorOfCall(() => openStore({ path, bundled: false })).message).toMatch(
       /not a depwarden advisory store/,
     );
     // not a byte changed: not even the journal mode (WAL is set only on our own stores)
@@ -397,9 +387,9 @@ describe("store files that are not a usable store", () => {
   it("a directory where the store should be", () => {
     const dir = tmpTree({});
     mkdirSync(join(dir, "advisories.db"));
-    expect(inputError(() => openStore({ path: join(dir, "advisories.db"), bundled: false })).message).toMatch(
-      /is a directory/,
-    );
+    expect(
+      inputErrorOfCall(() => openStore({ path: join(dir, "advisories.db"), bundled: false })).message,
+    ).toMatch(/is a directory/);
   });
 
   it("an empty file is a new store", () => {

@@ -3,7 +3,8 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { InputError, UsageError } from "../errors.js";
+import { UsageError } from "../errors.js";
+import { inputErrorOf } from "../test-helpers/extract.js";
 import { tmpTree } from "../test-helpers/tmp.js";
 import { makeZip, osv, osvZip } from "./__fixtures__/zip.js";
 import { importAdvisories } from "./import.js";
@@ -124,16 +125,6 @@ function snapshot(store: AdvisoryStore) {
   };
 }
 
-async function failure(promise: Promise<unknown>): Promise<InputError> {
-  try {
-    await promise;
-  } catch (e) {
-    if (e instanceof InputError) return e;
-    throw e;
-  }
-  throw new Error("expected an InputError");
-}
-
 describe("updateAdvisories against a loopback server", () => {
   it("downloads each ecosystem's all.zip and imports them; records the URL and the download time", async () => {
     const { store } = seededStore();
@@ -181,7 +172,9 @@ describe("updateAdvisories against a loopback server", () => {
   ])("%s: fails in one line, and the store is exactly as it was", async (scenario, message) => {
     const { store } = seededStore();
     const before = snapshot(store);
-    const e = await failure(updateAdvisories(store, { source: `${base}/${scenario}`, timeoutMs: 5_000 }));
+    const e = await inputErrorOf(
+      updateAdvisories(store, { source: `${base}/${scenario}`, timeoutMs: 5_000 }),
+    );
     expect(e.message).toMatch(message);
     expect(e.message).toMatch(/\(update aborted: the store is unchanged\)$/);
     expect(e.message).not.toContain("\n");
@@ -209,14 +202,14 @@ describe("updateAdvisories against a loopback server", () => {
   it("gives up on a server that stops sending", async () => {
     const { store } = seededStore();
     const before = snapshot(store);
-    const e = await failure(updateAdvisories(store, { source: `${base}/stall`, timeoutMs: 300 }));
+    const e = await inputErrorOf(updateAdvisories(store, { source: `${base}/stall`, timeoutMs: 300 }));
     expect(e.message).toMatch(/stall\/PyPI\/all\.zip: download interrupted: no data for 0\.3 s/);
     expect(snapshot(store)).toEqual(before);
   });
 
   it("refuses a download larger than the limit before reading it", async () => {
     const { store } = seededStore();
-    const e = await failure(updateAdvisories(store, { source: `${base}/huge`, maxBytes: 1_000_000 }));
+    const e = await inputErrorOf(updateAdvisories(store, { source: `${base}/huge`, maxBytes: 1_000_000 }));
     expect(e.message).toMatch(/download too large \(10000000 bytes; the limit is 1000000\)/);
   });
 
@@ -226,7 +219,7 @@ describe("updateAdvisories against a loopback server", () => {
     await new Promise<void>((resolve) => closed.listen(0, "127.0.0.1", resolve));
     const port = (closed.address() as AddressInfo).port;
     await new Promise((resolve) => closed.close(resolve));
-    const e = await failure(updateAdvisories(store, { source: `http://127.0.0.1:${port}` }));
+    const e = await inputErrorOf(updateAdvisories(store, { source: `http://127.0.0.1:${port}` }));
     expect(e.message).toMatch(/download failed: .*ECONNREFUSED/);
   });
 

@@ -1,10 +1,11 @@
 /** Findings: one thing a person must decide about. Every report and the exit-code gate consume them. */
 import type { DatabaseInfo } from "../advisories/osv.js";
 import type { Ecosystem, Inventory, Scope, SourceRef } from "../inventory/model.js";
+import type { Severity } from "./severity.js";
 
 /** critical first. `unknown`: the advisory gives no severity (gated as `high`, see docs/scan.md). */
-export const SEVERITIES = ["critical", "high", "medium", "low", "info", "unknown"] as const;
-export type FindingSeverity = (typeof SEVERITIES)[number];
+export { SEVERITY_ORDER as SEVERITIES } from "./severity.js";
+export type FindingSeverity = Severity;
 
 export type FindingType = "vulnerability" | "malicious-package";
 

@@ -4,44 +4,10 @@
  * here is the shape of a real one, named after it (events and lists trimmed to what matters).
  */
 import { describe, expect, it } from "vitest";
-import { nameKey } from "../advisories/names.js";
-import type { AdvisorySource, OsvAffected, OsvRecord, PackageQuery } from "../advisories/osv.js";
-import type { Component, Ecosystem } from "../inventory/model.js";
-import { buildPurl } from "../inventory/normalise.js";
+import type { OsvAffected, OsvRecord } from "../advisories/osv.js";
+import type { Component } from "../inventory/model.js";
+import { lockedComponent, memorySource } from "../test-helpers/advisories.js";
 import { findVulnerabilities } from "./vulnerabilities.js";
-
-function memorySource(records: OsvRecord[]): AdvisorySource {
-  return {
-    async lookup(queries: PackageQuery[]) {
-      return queries.map((q) =>
-        records.filter(
-          (r) =>
-            !r.withdrawn &&
-            (r.affected ?? []).some(
-              (a) =>
-                a.package?.ecosystem === q.ecosystem &&
-                nameKey(q.ecosystem, a.package.name) === nameKey(q.ecosystem, q.name),
-            ),
-        ),
-      );
-    },
-    info: () => ({ source: "memory", advisories: records.length, updatedAt: null }),
-  };
-}
-
-function component(ecosystem: Ecosystem, name: string, version: string): Component {
-  return {
-    ecosystem,
-    name,
-    version,
-    purl: buildPurl(ecosystem, name, version),
-    direct: true,
-    scopes: ["prod"],
-    hashes: [],
-    sources: [{ file: ecosystem === "PyPI" ? "poetry.lock" : "package-lock.json", line: 1 }],
-    dependencies: [],
-  };
-}
 
 function record(id: string, affected: OsvAffected[], extra: Partial<OsvRecord> = {}): OsvRecord {
   return { id, modified: "2024-01-01T00:00:00Z", summary: id, affected, ...extra };
@@ -80,7 +46,7 @@ describe("reference: fixedIn is the lowest fixed version that clears the finding
         ),
       ]),
     ]);
-    expect(await fixedIn(rec, component("PyPI", "pyspark", "3.0.0"))).toEqual(["3.1.3"]);
+    expect(await fixedIn(rec, lockedComponent("PyPI", "pyspark", "3.0.0"))).toEqual(["3.1.3"]);
   });
 
   it("PYSEC-2021-114 (wagtail): the range's fix is listed as affected in `versions`", async () => {
@@ -91,14 +57,14 @@ describe("reference: fixedIn is the lowest fixed version that clears the finding
         ["2.10", "2.11", "2.11.6"],
       ),
     ]);
-    expect(await fixedIn(rec, component("PyPI", "wagtail", "2.10"))).toEqual(["2.11.7"]);
+    expect(await fixedIn(rec, lockedComponent("PyPI", "wagtail", "2.10"))).toEqual(["2.11.7"]);
   });
 
   it("PYSEC-2023-61 (django): a pre-release affected through the `versions` list only", async () => {
     const rec = record("PYSEC-2023-61", [
       pypi("django", [eco({ introduced: "3.2" }, { fixed: "3.2.19" })], ["3.2a1", "3.2", "3.2.18"]),
     ]);
-    expect(await fixedIn(rec, component("PyPI", "django", "3.2a1"))).toEqual(["3.2.19"]);
+    expect(await fixedIn(rec, lockedComponent("PyPI", "django", "3.2a1"))).toEqual(["3.2.19"]);
   });
 
   it("GHSA-r683-j2x4-v87g (node-fetch): the fix of one entry is inside the other entry's range", async () => {
@@ -112,7 +78,7 @@ describe("reference: fixedIn is the lowest fixed version that clears the finding
         ranges: [eco({ introduced: "0" }, { fixed: "2.6.7" })],
       },
     ]);
-    expect(await fixedIn(rec, component("npm", "node-fetch", "0.9.0"))).toEqual(["3.1.1"]);
+    expect(await fixedIn(rec, lockedComponent("npm", "node-fetch", "0.9.0"))).toEqual(["3.1.1"]);
   });
 });
 
@@ -126,7 +92,7 @@ describe("reference: matching on real record shapes", () => {
     ]);
     const src = memorySource([rec]);
     const { findings } = await findVulnerabilities(
-      [component("npm", "eslint-scope", "3.7.2"), component("npm", "eslint-scope", "7.2.2")],
+      [lockedComponent("npm", "eslint-scope", "3.7.2"), lockedComponent("npm", "eslint-scope", "7.2.2")],
       src,
     );
     expect(findings.map((f) => f.version)).toEqual(["3.7.2"]);
@@ -153,18 +119,21 @@ describe("reference: matching on real record shapes", () => {
       },
     );
     const { findings } = await findVulnerabilities(
-      [component("npm", "request", "2.67.0"), component("npm", "request", "2.88.2")],
+      [lockedComponent("npm", "request", "2.67.0"), lockedComponent("npm", "request", "2.88.2")],
       memorySource([rec]),
     );
     expect(findings.map((f) => f.version)).toEqual([]);
-    const inRange = await findVulnerabilities([component("npm", "request", "2.46.0")], memorySource([rec]));
+    const inRange = await findVulnerabilities(
+      [lockedComponent("npm", "request", "2.46.0")],
+      memorySource([rec]),
+    );
     expect(inRange.findings.map((f) => f.version)).toEqual(["2.46.0"]);
   });
 
   it("PEP 503 keeps separators: Py_Yaml is py-yaml, not PyYAML", async () => {
     const rec = record("PYSEC-2020-96", [pypi("pyyaml", [eco({ introduced: "5.1" }, { fixed: "5.3.1" })])]);
     const { findings } = await findVulnerabilities(
-      [component("PyPI", "PyYAML", "5.3"), component("PyPI", "Py_Yaml", "5.3")],
+      [lockedComponent("PyPI", "PyYAML", "5.3"), lockedComponent("PyPI", "Py_Yaml", "5.3")],
       memorySource([rec]),
     );
     expect(findings.map((f) => f.name)).toEqual(["PyYAML"]);

@@ -1,35 +1,12 @@
 import { describe, expect, it } from "vitest";
-import type { AdvisorySource, OsvRecord } from "../advisories/osv.js";
-import type { Component, Ecosystem, Inventory } from "../inventory/model.js";
-import { buildPurl } from "../inventory/normalise.js";
+import type { OsvRecord } from "../advisories/osv.js";
+import type { Component, Inventory } from "../inventory/model.js";
+import { lockedComponent, memorySource } from "../test-helpers/advisories.js";
 import type { Finding } from "./finding.js";
 import { failsGate, scanExitCode, scanInventory } from "./scan.js";
 
-function component(ecosystem: Ecosystem, name: string, version: string): Component {
-  return {
-    ecosystem,
-    name,
-    version,
-    purl: buildPurl(ecosystem, name, version),
-    direct: true,
-    scopes: ["prod"],
-    hashes: [],
-    sources: [{ file: "lock", line: 1 }],
-    dependencies: [],
-  };
-}
-
 function inventory(components: Component[]): Inventory {
   return { target: ["."], components, files: [], errors: [], warnings: [] };
-}
-
-function source(records: OsvRecord[], updated: Record<string, string | null>): AdvisorySource {
-  return {
-    lookup: async (qs) =>
-      qs.map((q) => records.filter((r) => r.affected?.some((a) => a.package?.name === q.name))),
-    info: () => ({ source: "test", advisories: records.length, updatedAt: "2026-11-20T00:00:00Z" }),
-    updatedAtFor: (eco) => updated[eco] ?? null,
-  };
 }
 
 const rec = (id: string, name: string, extra: Partial<OsvRecord> = {}): OsvRecord => ({
@@ -46,8 +23,8 @@ const NOW = new Date("2026-11-23T00:00:00Z");
 describe("scanInventory", () => {
   it("warns per scanned ecosystem whose data is older than the limit, and reports the oldest", async () => {
     const report = await scanInventory(
-      inventory([component("npm", "a", "1.0.0"), component("PyPI", "b", "1.0")]),
-      source([], { npm: "2026-11-22T00:00:00Z", PyPI: "2024-10-10T17:22:00Z" }),
+      inventory([lockedComponent("npm", "a", "1.0.0"), lockedComponent("PyPI", "b", "1.0")]),
+      memorySource([], { npm: "2026-11-22T00:00:00Z", PyPI: "2024-10-10T17:22:00Z" }),
       { failOn: "high", ignores: [], now: NOW, maxAdvisoryAgeMs: 7 * 86_400_000, databaseLabel: "store.db" },
     );
     expect(report.inventory.warnings.map((w) => w.message)).toEqual([
@@ -58,8 +35,8 @@ describe("scanInventory", () => {
 
   it("says so when the store has no data at all for a scanned ecosystem", async () => {
     const report = await scanInventory(
-      inventory([component("PyPI", "b", "1.0")]),
-      source([], { npm: "2026-11-22T00:00:00Z" }),
+      inventory([lockedComponent("PyPI", "b", "1.0")]),
+      memorySource([], { npm: "2026-11-22T00:00:00Z" }),
       {
         failOn: "high",
         ignores: [],
@@ -72,8 +49,8 @@ describe("scanInventory", () => {
 
   it("gates: unknown as high, suppressed never, none never; input errors make it 2", async () => {
     const report = await scanInventory(
-      inventory([component("npm", "a", "1.0.0")]),
-      source([rec("GHSA-1", "a")], { npm: NOW.toISOString() }),
+      inventory([lockedComponent("npm", "a", "1.0.0")]),
+      memorySource([rec("GHSA-1", "a")], { npm: NOW.toISOString() }),
       { failOn: "high", ignores: [], now: NOW },
     );
     const f = report.findings[0]!;

@@ -10,10 +10,9 @@
 import { createRequire } from "node:module";
 import type { OsvAffected, OsvRecord, OsvSeverity } from "../advisories/osv.js";
 
-export type Severity = "critical" | "high" | "medium" | "low" | "info" | "unknown";
-
 /** Most severe first; `unknown` (nothing to go by) last. */
-export const SEVERITY_ORDER: readonly Severity[] = ["critical", "high", "medium", "low", "info", "unknown"];
+export const SEVERITY_ORDER = ["critical", "high", "medium", "low", "info", "unknown"] as const;
+export type Severity = (typeof SEVERITY_ORDER)[number];
 
 export type CvssVersion = "2.0" | "3.0" | "3.1" | "4.0";
 

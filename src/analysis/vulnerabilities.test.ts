@@ -1,43 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { nameKey } from "../advisories/names.js";
-import type { AdvisorySource, OsvRecord, PackageQuery } from "../advisories/osv.js";
-import type { Component, Ecosystem } from "../inventory/model.js";
-import { buildPurl } from "../inventory/normalise.js";
+import type { OsvRecord } from "../advisories/osv.js";
+import type { Ecosystem } from "../inventory/model.js";
+import { lockedComponent, memorySource } from "../test-helpers/advisories.js";
 import { findVulnerabilities } from "./vulnerabilities.js";
-
-/** An in-memory source: every record naming the package, as the store returns them. */
-function memorySource(records: OsvRecord[]): AdvisorySource {
-  return {
-    async lookup(queries: PackageQuery[]) {
-      return queries.map((q) =>
-        records.filter(
-          (r) =>
-            !r.withdrawn &&
-            (r.affected ?? []).some(
-              (a) =>
-                a.package?.ecosystem === q.ecosystem &&
-                nameKey(q.ecosystem, a.package.name) === nameKey(q.ecosystem, q.name),
-            ),
-        ),
-      );
-    },
-    info: () => ({ source: "memory", advisories: records.length, updatedAt: null }),
-  };
-}
-
-function component(ecosystem: Ecosystem, name: string, version: string | null, direct = true): Component {
-  return {
-    ecosystem,
-    name,
-    version,
-    purl: buildPurl(ecosystem, name, version),
-    direct,
-    scopes: ["prod"],
-    hashes: [],
-    sources: [{ file: ecosystem === "PyPI" ? "poetry.lock" : "package-lock.json", line: 7 }],
-    dependencies: [],
-  };
-}
 
 function record(
   id: string,
@@ -69,7 +34,7 @@ describe("findVulnerabilities", () => {
         ],
       }),
     ]);
-    const { findings } = await findVulnerabilities([component("PyPI", "flask", "2.2.2")], src);
+    const { findings } = await findVulnerabilities([lockedComponent("PyPI", "flask", "2.2.2")], src);
     expect(findings).toHaveLength(1);
     expect(findings[0]).toMatchObject({
       type: "vulnerability",
@@ -90,7 +55,7 @@ describe("findVulnerabilities", () => {
       }),
       record("PYSEC-2", "PyPI", "a", [{ introduced: "0" }, { fixed: "3" }], { aliases: ["CVE-2"] }),
     ]);
-    const { findings } = await findVulnerabilities([component("PyPI", "a", "1.0")], src);
+    const { findings } = await findVulnerabilities([lockedComponent("PyPI", "a", "1.0")], src);
     expect(findings.map((f) => [f.id, f.aliases])).toEqual([
       ["GHSA-aaaa-bbbb-cccc", ["PYSEC-1", "CVE-1"]],
       ["PYSEC-2", ["CVE-2"]],
@@ -109,7 +74,7 @@ describe("findVulnerabilities", () => {
       ),
       record("GHSA-1", "PyPI", "a", [{ introduced: "0" }, { fixed: "2.1" }]),
     ]);
-    const { findings } = await findVulnerabilities([component("PyPI", "a", "1.5")], src);
+    const { findings } = await findVulnerabilities([lockedComponent("PyPI", "a", "1.5")], src);
     expect(findings[0]?.fixedIn).toBe("2.1");
   });
 
@@ -117,7 +82,7 @@ describe("findVulnerabilities", () => {
     const src = memorySource([
       record("GHSA-x", "npm", "left-pad", [{ introduced: "0" }, { last_affected: "1.3.0" }]),
     ]);
-    const { findings } = await findVulnerabilities([component("npm", "left-pad", "1.3.0")], src);
+    const { findings } = await findVulnerabilities([lockedComponent("npm", "left-pad", "1.3.0")], src);
     expect(findings[0]?.fixedIn).toBeNull();
   });
 
@@ -126,7 +91,7 @@ describe("findVulnerabilities", () => {
       record("PYSEC-1", "PyPI", "a", [{ introduced: "0" }, { fixed: "1.0" }]),
       record("PYSEC-2", "PyPI", "a", [{ introduced: "0" }], { withdrawn: "2024-02-01T00:00:00Z" }),
     ]);
-    const { findings } = await findVulnerabilities([component("PyPI", "a", "1.0")], src);
+    const { findings } = await findVulnerabilities([lockedComponent("PyPI", "a", "1.0")], src);
     expect(findings).toEqual([]);
   });
 
@@ -137,7 +102,7 @@ describe("findVulnerabilities", () => {
         summary: "Malicious code in evil-pkg (npm)",
       }),
     ]);
-    const { findings } = await findVulnerabilities([component("npm", "evil-pkg", "1.0.0", false)], src);
+    const { findings } = await findVulnerabilities([lockedComponent("npm", "evil-pkg", "1.0.0", false)], src);
     expect(findings[0]).toMatchObject({
       type: "malicious-package",
       id: "MAL-2022-1234",
@@ -150,7 +115,7 @@ describe("findVulnerabilities", () => {
     const src = memorySource([
       record("GHSA-9x9x-9x9x-9x9x", "npm", "evil-pkg", [{ introduced: "0" }], { aliases: ["MAL-2024-1"] }),
     ]);
-    const { findings } = await findVulnerabilities([component("npm", "evil-pkg", "1.0.0")], src);
+    const { findings } = await findVulnerabilities([lockedComponent("npm", "evil-pkg", "1.0.0")], src);
     expect(findings[0]).toMatchObject({
       type: "malicious-package",
       id: "MAL-2024-1",
@@ -163,7 +128,7 @@ describe("findVulnerabilities", () => {
       record("GHSA-1", "npm", "a", [{ introduced: "0" }], { database_specific: { severity: "MODERATE" } }),
       record("PYSEC-9", "npm", "a", [{ introduced: "0" }]),
     ]);
-    const { findings } = await findVulnerabilities([component("npm", "a", "1.0.0")], src);
+    const { findings } = await findVulnerabilities([lockedComponent("npm", "a", "1.0.0")], src);
     expect(findings.map((f) => [f.id, f.severity])).toEqual([
       ["GHSA-1", "medium"],
       ["PYSEC-9", "unknown"],
@@ -177,7 +142,7 @@ describe("findVulnerabilities", () => {
       record("PYSEC-2", "npm", "zope-interface", [{ introduced: "0" }]),
     ]);
     const { findings } = await findVulnerabilities(
-      [component("PyPI", "zope-interface", "5.0"), component("npm", "axios", "1.7.2")],
+      [lockedComponent("PyPI", "zope-interface", "5.0"), lockedComponent("npm", "axios", "1.7.2")],
       src,
     );
     expect(findings.map((f) => f.id).sort()).toEqual(["GHSA-8hc4-vh64-cxmj", "PYSEC-1"]);
@@ -197,7 +162,7 @@ describe("findVulnerabilities", () => {
       },
     ]);
     const result = await findVulnerabilities(
-      [component("PyPI", "a", "not a version"), component("PyPI", "a", "nonsense!")],
+      [lockedComponent("PyPI", "a", "not a version"), lockedComponent("PyPI", "a", "nonsense!")],
       src,
     );
     expect(result.findings.map((f) => f.version)).toEqual(["not a version"]);
@@ -210,7 +175,7 @@ describe("findVulnerabilities", () => {
 
   it("components without an exact version are counted, not checked", async () => {
     const result = await findVulnerabilities(
-      [component("PyPI", "a", null), component("PyPI", "b", "1.0")],
+      [lockedComponent("PyPI", "a", null), lockedComponent("PyPI", "b", "1.0")],
       memorySource([]),
     );
     expect(result).toMatchObject({ checked: 1, notChecked: 1, findings: [] });

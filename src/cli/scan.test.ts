@@ -118,6 +118,11 @@ describe("depwarden scan", () => {
     expect(run(["scan", "examples/web-frontend", "--fail-on", "none"]).code).toBe(0);
     expect(run(["scan", "examples/web-frontend", "--fail-on", "critical"]).code).toBe(1);
     expect(run(["scan", "examples/web-frontend", "--fail-on", "severe"]).code).toBe(2);
+    const age = run(["scan", "examples/web-frontend", "--max-advisory-age", "soon"]);
+    expect(age.code).toBe(2);
+    expect(age.stderr).toBe(
+      'depwarden: --max-advisory-age: expected a duration such as 7d, 12h or 2w, got "soon"\n',
+    );
   });
 
   it("a clean project passes", () => {

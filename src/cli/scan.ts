@@ -32,16 +32,12 @@ interface Flags extends InputFlags {
   color?: boolean;
 }
 
+function usageError(message: string): never {
+  throw new UsageError(message);
+}
+
 const FAIL_ON_CHOICES: FailOn[] = ["critical", "high", "medium", "low", "none"];
 const DEFAULT_MAX_AGE_MS = 7 * 86_400_000;
-
-function parseAge(text: string): number {
-  const m = /^(\d+(?:\.\d+)?)\s*(h|d|w)?$/.exec(text.trim());
-  if (!m)
-    throw new UsageError(`--max-advisory-age: expected a duration such as 7d, 12h or 2w, got "${text}"`);
-  const unit = m[2] === "h" ? 3_600_000 : m[2] === "w" ? 7 * 86_400_000 : 86_400_000;
-  return Number(m[1]) * unit;
-}
 
 export function registerScan(program: Command, global: () => GlobalOptions, setExit: (code: number) => void) {
   addInputOptions(
@@ -70,13 +66,17 @@ export function registerScan(program: Command, global: () => GlobalOptions, setE
     const g = global();
     const targets = pathsOrCwd(paths, flags);
     // Loaded here, not at start-up: the matching code (version orderings, CVSS) only when a scan runs.
-    const { loadProjectConfig } = await import("../policy/config.js");
+    const { loadProjectConfig, parseDuration } = await import("../policy/config.js");
     const { scanExitCode, scanInventory } = await import("../analysis/scan.js");
     const config = loadProjectConfig(targets, flags.config);
     const failOn: FailOn = flags.failOn ?? (config.failOn as FailOn | undefined) ?? "high";
-    const maxAge = flags.maxAdvisoryAge
-      ? parseAge(flags.maxAdvisoryAge)
-      : (config.maxAdvisoryAgeMs ?? DEFAULT_MAX_AGE_MS);
+    const maxAge =
+      flags.maxAdvisoryAge !== undefined
+        ? (parseDuration(flags.maxAdvisoryAge) ??
+          usageError(
+            `--max-advisory-age: expected a duration such as 7d, 12h or 2w, got "${flags.maxAdvisoryAge}"`,
+          ))
+        : (config.maxAdvisoryAgeMs ?? DEFAULT_MAX_AGE_MS);
     const inv = await buildInventory(targets, inventoryOptions(flags, g));
     let source: AdvisorySource;
     let label: string | undefined;

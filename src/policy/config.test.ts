@@ -1,6 +1,6 @@
 import { join, relative } from "node:path";
 import { describe, expect, it } from "vitest";
-import { InputError } from "../errors.js";
+import { inputErrorOfCall } from "../test-helpers/extract.js";
 import { tmpTree } from "../test-helpers/tmp.js";
 import { findConfigFile, loadConfigFile, loadProjectConfig } from "./config.js";
 
@@ -19,16 +19,6 @@ ignore:
     expires: "2027-01-15"
     approvedBy: bob
 `;
-
-function errorOf(fn: () => unknown): InputError {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof InputError) return e;
-    throw e;
-  }
-  throw new Error("expected an InputError");
-}
 
 describe("loadConfigFile", () => {
   it("reads settings and ignores with their lines", () => {
@@ -113,7 +103,7 @@ describe("loadConfigFile", () => {
     ["broken YAML", "ignore:\n  - id: [\n", "invalid YAML"],
   ])("rejects %s with file, line and key", (_what, text, expected) => {
     const dir = tmpTree({ "c.yaml": text });
-    const e = errorOf(() => loadConfigFile(join(dir, "c.yaml"), "c.yaml"));
+    const e = inputErrorOfCall(() => loadConfigFile(join(dir, "c.yaml"), "c.yaml"));
     expect(e.message).toContain(expected.startsWith("invalid") ? expected : `c.yaml:${expected}`);
     expect(e.message.split("\n")).toHaveLength(1);
   });
@@ -192,7 +182,7 @@ describe("findConfigFile / loadProjectConfig", () => {
     });
     const cfg = loadProjectConfig([dir], join(dir, "policy.yaml"));
     expect(cfg.source.entriesFor([join(tmpTree({ x: "" }), "x")]).map((e) => e.id)).toEqual(["A"]);
-    expect(errorOf(() => loadProjectConfig([dir], join(dir, "nope.yaml"))).message).toContain(
+    expect(inputErrorOfCall(() => loadProjectConfig([dir], join(dir, "nope.yaml"))).message).toContain(
       "config file not found",
     );
   });

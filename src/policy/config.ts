@@ -27,19 +27,25 @@ const dateString = z.union([z.string(), z.date(), z.number()]).transform((v, ctx
   return text;
 });
 
-/** `7d`, `12h`, `2w` or a number of days. */
+/** `7d`, `12h`, `2w` or a number of days, in milliseconds; undefined when it is none of those. */
+export function parseDuration(text: string | number): number | undefined {
+  if (typeof text === "number") return text >= 0 ? text * 86_400_000 : undefined;
+  const m = /^(\d+(?:\.\d+)?)\s*(h|d|w)?$/.exec(text.trim());
+  if (!m) return undefined;
+  const unit = m[2] === "h" ? 3_600_000 : m[2] === "w" ? 7 * 86_400_000 : 86_400_000;
+  return Number(m[1]) * unit;
+}
+
 const duration = z.union([z.number(), z.string()]).transform((v, ctx) => {
-  if (typeof v === "number" && v >= 0) return v * 86_400_000;
-  const m = typeof v === "string" ? /^(\d+(?:\.\d+)?)\s*(h|d|w)$/.exec(v.trim()) : null;
-  if (!m) {
+  const ms = parseDuration(v);
+  if (ms === undefined) {
     ctx.addIssue({
       code: "custom",
       message: `expected a duration such as 7d, 12h or 2w, got ${JSON.stringify(v)}`,
     });
     return z.NEVER;
   }
-  const unit = m[2] === "h" ? 3_600_000 : m[2] === "d" ? 86_400_000 : 7 * 86_400_000;
-  return Number(m[1]) * unit;
+  return ms;
 });
 
 const nonEmpty = (what: string) => z.string().trim().min(1, `${what} must not be empty`);
