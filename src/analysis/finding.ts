@@ -7,7 +7,45 @@ import type { Severity } from "./severity.js";
 export { SEVERITY_ORDER as SEVERITIES } from "./severity.js";
 export type FindingSeverity = Severity;
 
-export type FindingType = "vulnerability" | "malicious-package";
+export type FindingType =
+  | "vulnerability"
+  | "malicious-package"
+  | "typosquat"
+  | "malicious-code"
+  | "install-script";
+
+/** For `typosquat` findings: the popular package the name imitates. */
+export interface Imitation {
+  name: string;
+  technique: string;
+  /** Rank of the imitated package in the popularity list (1 = most popular). */
+  rank: number;
+  /** Monthly downloads of the imitated package, when the list gives them. */
+  downloads?: number;
+}
+
+/** For `malicious-code` / `install-script` findings (`scan --deep`): where in the installed package. */
+export interface CodeLocation {
+  /** The installed package's directory (display path, relative to where depwarden ran). */
+  packagePath: string;
+  /** Relative to packagePath, `/`-separated. */
+  file: string;
+  line: number;
+  column?: number;
+  snippet: string;
+  /** sha256 of the file: what an `accept` entry in `.depwarden.yaml` is tied to. */
+  sha256: string;
+}
+
+/** An `accept` entry of `.depwarden.yaml` that matched a code finding (reviewed false positive). */
+export interface Acceptance {
+  reason: string;
+  approvedBy: string;
+  expires?: string;
+  /** Config file (display path) and line of the entry. */
+  source: string;
+  line?: number;
+}
 
 export interface CvssInfo {
   version: string;
@@ -30,13 +68,17 @@ export interface Suppression {
 
 export interface Finding {
   type: FindingType;
-  /** The primary id (preference: MAL, GHSA, PYSEC, other database ids, then CVE). */
+  /**
+   * vulnerability / malicious-package: the primary id (preference: MAL, GHSA, PYSEC, other database ids, then
+   * CVE). typosquat: `typosquat`. malicious-code / install-script: the rule id (src/analysis/code/rules.ts).
+   */
   id: string;
   /** Every other id of the same flaw: record ids merged into this finding and their aliases. Sorted. */
   aliases: string[];
   purl: string;
   ecosystem: Ecosystem;
   name: string;
+  /** The exact version; `""` for a typosquat finding on a component without one (an unpinned manifest entry). */
   version: string;
   severity: FindingSeverity;
   cvss?: CvssInfo;
@@ -53,6 +95,16 @@ export interface Finding {
   suppressed?: Suppression;
   /** Present when an ignore entry covered this finding but has expired: it gates again. */
   expiredSuppression?: Suppression;
+  /** typosquat: what the name imitates. */
+  imitates?: Imitation;
+  /** malicious-code / install-script: the rule (same as id), where, and why it matters. */
+  rule?: string;
+  location?: CodeLocation;
+  /** typosquat / malicious-code / install-script: why this matters, specific to this finding. */
+  why?: string;
+  /** malicious-code / install-script: a reviewed false positive (`accept` entry), shown but not gating. */
+  accepted?: Acceptance;
+  expiredAcceptance?: Acceptance;
 }
 
 export interface SeverityCounts {
@@ -65,11 +117,18 @@ export interface SeverityCounts {
 }
 
 export interface ScanSummary {
-  /** Unsuppressed findings per severity. */
+  /** Findings per severity, suppressed and accepted ones left out. */
   bySeverity: SeverityCounts;
+  /** Findings neither suppressed (ignore) nor accepted (accept). */
   findings: number;
   suppressed: number;
   malicious: number;
+  /** Unsuppressed findings of the supply-chain checks, per type (also counted in `findings`). */
+  typosquats: number;
+  maliciousCode: number;
+  installScripts: number;
+  /** Package-contents findings accepted as reviewed false positives (`accept`): shown, not gating, not in `findings`. */
+  accepted: number;
   /** Components scanned (with an exact version) and not checkable (no exact version, or unparsable). */
   componentsChecked: number;
   componentsNotChecked: number;
@@ -86,4 +145,24 @@ export interface ScanReport {
   failOn: FindingSeverity | "none";
   /** The `.depwarden.yaml` files the scan read (display paths): what decided its ignores and settings. */
   configFiles?: string[];
+  /** The popularity lists the typosquat check used; absent when the check was off (`--no-typosquat`). */
+  typosquat?: { lists: PopularListInfo[] };
+  /** `scan --deep`: what was inspected; absent without `--deep`. */
+  deep?: DeepSummary;
+}
+
+/** A popularity list as a report names it. */
+export interface PopularListInfo {
+  ecosystem: Ecosystem;
+  /** `bundled`, or the display path of the user's own list. */
+  source: string;
+  entries: number;
+}
+
+export interface DeepSummary {
+  /** Installed packages inspected, their files, and the source files and bytes analysed. */
+  packages: number;
+  files: number;
+  sourceFiles: number;
+  sourceBytes: number;
 }

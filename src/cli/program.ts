@@ -4,6 +4,7 @@ import { InputError, UsageError } from "../errors.js";
 import { TOOL_NAME, TOOL_VERSION } from "../version.js";
 import type { GlobalOptions } from "./common.js";
 import { registerDb } from "./db.js";
+import { registerInspect } from "./inspect.js";
 import { registerInventory } from "./inventory.js";
 import { registerSbom } from "./sbom.js";
 import { registerScan } from "./scan.js";
@@ -32,6 +33,7 @@ export async function main(argv: string[]): Promise<number> {
   registerInventory(program, global, setExit);
   registerSbom(program, global, setExit);
   registerScan(program, global, setExit);
+  registerInspect(program, global, setExit);
   registerDb(program, global, setExit);
   for (const cmd of program.commands) cmd.exitOverride();
 

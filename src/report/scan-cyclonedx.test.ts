@@ -5,6 +5,7 @@ import { buildPurl } from "../inventory/normalise.js";
 import { cyclonedxExtractor } from "../inventory/sbom/cyclonedx.js";
 import { extractText } from "../test-helpers/extract.js";
 import { NASTY_SUMMARY, sampleScanReport } from "./__fixtures__/sample-scan.js";
+import { supplyChainScanReport } from "./__fixtures__/sample-supply-chain.js";
 import { toCycloneDxJson } from "./cyclonedx.js";
 import { aliasSource, cvssSeverity, formatScanCycloneDx, ratingMethodOf } from "./scan-cyclonedx.js";
 
@@ -250,5 +251,74 @@ describe("CVSS ratings", () => {
     expect(aliasSource("GHSA-jfh8-c2jp-5v3q").url).toBe("https://github.com/advisories/GHSA-jfh8-c2jp-5v3q");
     expect(aliasSource("PYSEC-2021-1").url).toBe("https://osv.dev/vulnerability/PYSEC-2021-1");
     expect(aliasSource("CVE 2021/x").url).toBe("https://osv.dev/vulnerability/CVE%202021%2Fx");
+  });
+});
+
+describe("formatScanCycloneDx: supply-chain findings", () => {
+  it("stays a valid strict CycloneDX 1.6 BOM", async () => {
+    const validator = new Validation.JsonStrictValidator(Spec.Version.v1dot6);
+    expect(await validator.validate(formatScanCycloneDx(supplyChainScanReport(), options))).toBeNull();
+  });
+
+  it("keeps vulnerabilities advisory-only: typosquats and code findings are not CycloneDX vulnerabilities", () => {
+    const bom = cdx(supplyChainScanReport());
+    expect(bom.vulnerabilities!.map((v) => v.id).sort()).toEqual(
+      sampleScanReport()
+        .findings.map((f) => f.id)
+        .sort(),
+    );
+  });
+
+  it("records a typosquat as properties of its component", () => {
+    const bom = cdx(supplyChainScanReport());
+    const components = bom.components as {
+      "bom-ref": string;
+      properties?: { name: string; value: string }[];
+    }[];
+    const props = (ref: string) =>
+      components
+        .find((c) => c["bom-ref"] === ref)!
+        .properties!.filter((p) => p.name.startsWith("depwarden:typosquat:"));
+    expect(props("pkg:pypi/reqeusts@2.31.0")).toEqual([
+      { name: "depwarden:typosquat:imitates", value: "requests" },
+      { name: "depwarden:typosquat:technique", value: "transposition" },
+      { name: "depwarden:typosquat:severity", value: "high" },
+      {
+        name: "depwarden:typosquat:why",
+        value:
+          'reqeusts looks like requests (#6 on PyPI): two adjacent characters swapped ("eu" in place of "ue"); reqeusts is not among the 5,000 most popular',
+      },
+    ]);
+    expect(props("pkg:npm/lodahs")).toContainEqual({
+      name: "depwarden:typosquat:suppressed:expires",
+      value: "2099-12-31",
+    });
+    expect(props("pkg:npm/express@4.19.2")).toEqual([]);
+  });
+
+  it("counts what it leaves out in the metadata, only for the checks that ran", () => {
+    const meta = cdx(supplyChainScanReport()).metadata.properties!;
+    expect(
+      meta.filter((p) => !p.name.startsWith("depwarden:advisories:") && p.name !== "depwarden:failOn"),
+    ).toEqual([
+      { name: "depwarden:typosquats", value: "1" },
+      { name: "depwarden:omitted:malicious-code", value: "1" },
+      { name: "depwarden:omitted:install-script", value: "1" },
+      { name: "depwarden:omitted:accepted", value: "1" },
+    ]);
+    expect(cdx().metadata.properties!.map((p) => p.name)).not.toContain("depwarden:typosquats");
+  });
+
+  it("derives the serial number from typosquats but not from code findings (not in the BOM)", () => {
+    const serial = (r: ScanReport) => cdx(r).serialNumber;
+    const base = serial(supplyChainScanReport());
+    const noCode = supplyChainScanReport();
+    noCode.findings = noCode.findings.filter(
+      (f) => f.type !== "malicious-code" && f.type !== "install-script",
+    );
+    expect(serial(noCode)).toBe(base);
+    const noTyposquat = supplyChainScanReport();
+    noTyposquat.findings = noTyposquat.findings.filter((f) => f.type !== "typosquat");
+    expect(serial(noTyposquat)).not.toBe(base);
   });
 });

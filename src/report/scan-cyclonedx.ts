@@ -1,7 +1,9 @@
 /**
  * The scan report as CycloneDX 1.6 JSON: the same BOM as `depwarden sbom` plus one `vulnerabilities` entry per
- * finding (a VEX-capable BOM), built with the CycloneDX library's models. See docs/scan-formats.md for the
- * mapping, and why an ignored finding is `in_triage`. Deterministic: same report, same bytes.
+ * advisory finding (a VEX-capable BOM), built with the CycloneDX library's models. Typosquat findings become
+ * properties of their component; package-contents findings (`--deep`) are left out and only counted (they are
+ * not advisories: see docs/scan-formats.md for why, the mapping, and why an ignored finding is `in_triage`).
+ * Deterministic: same report, same bytes.
  */
 import { Enums, Models } from "@cyclonedx/cyclonedx-library";
 import type { CvssInfo, Finding, ScanReport } from "../analysis/finding.js";
@@ -172,6 +174,8 @@ function identityLines(report: ScanReport, findings: Finding[]): string[] {
   const lines = report.inventory.components.map((c) => c.purl).sort(cmp);
   lines.push("vulnerabilities");
   for (const f of findings) {
+    // package-contents findings are not in the BOM: they do not make it another BOM
+    if (f.type === "malicious-code" || f.type === "install-script") continue;
     lines.push(
       [
         f.id,
@@ -198,8 +202,36 @@ export function formatScanCycloneDx(report: ScanReport, options: SbomOptions): s
   if (db.updatedAt) meta("advisories:updatedAt", db.updatedAt);
   meta("failOn", report.failOn);
 
+  const s = report.summary;
+  if (report.typosquat) meta("typosquats", String(s.typosquats));
+  if (report.deep) {
+    // Not CycloneDX vulnerabilities: counted here so that a reader of the BOM knows the scan found them.
+    meta("omitted:malicious-code", String(s.maliciousCode));
+    meta("omitted:install-script", String(s.installScripts));
+    meta("omitted:accepted", String(s.accepted));
+  }
+
   const componentRefs = new Map<string, Models.BomRef>();
-  for (const c of bom.components) componentRefs.set(c.bomRef.value ?? "", c.bomRef);
-  for (const f of findings) bom.vulnerabilities.add(vulnerabilityOf(f, componentRefs));
+  const components = new Map<string, Models.Component>();
+  for (const c of bom.components) {
+    componentRefs.set(c.bomRef.value ?? "", c.bomRef);
+    components.set(c.bomRef.value ?? "", c);
+  }
+  for (const f of findings) {
+    if (f.type === "vulnerability" || f.type === "malicious-package") {
+      bom.vulnerabilities.add(vulnerabilityOf(f, componentRefs));
+    } else if (f.type === "typosquat" && f.imitates) {
+      const c = components.get(bomRefOf(f.purl));
+      if (!c) continue;
+      const prop = (name: string, value: string): void => {
+        c.properties.add(new Models.Property(`depwarden:typosquat:${name}`, value));
+      };
+      prop("imitates", f.imitates.name);
+      prop("technique", f.imitates.technique);
+      prop("severity", f.severity);
+      if (f.why) prop("why", oneLine(f.why));
+      if (f.suppressed) prop("suppressed:expires", f.suppressed.expires);
+    }
+  }
   return serializeCycloneDxBom(bom);
 }

@@ -8,6 +8,9 @@ export function scanDocument(report: ScanReport): Record<string, unknown> {
     database: report.database,
     failOn: report.failOn,
     config: { files: report.configFiles ?? [] },
+    // Which supply-chain checks ran (absent: off, or `--deep` not given).
+    ...(report.typosquat ? { typosquat: report.typosquat } : {}),
+    ...(report.deep ? { deep: report.deep } : {}),
     findings: report.findings.map(findingJson),
     summary: report.summary,
   };
@@ -20,7 +23,8 @@ export function findingJson(f: Finding): Record<string, unknown> {
     aliases: f.aliases,
     purl: f.purl,
     name: f.name,
-    version: f.version,
+    // a typosquat finding on a component without an exact version
+    version: f.version === "" ? null : f.version,
     severity: f.severity,
     cvss: f.cvss ?? null,
     summary: f.summary,
@@ -31,6 +35,13 @@ export function findingJson(f: Finding): Record<string, unknown> {
     sources: f.sources,
     ...(f.suppressed ? { suppressed: f.suppressed } : {}),
     ...(f.expiredSuppression ? { expiredSuppression: f.expiredSuppression } : {}),
+    // The supply-chain fields, only on the findings that have them: vulnerability findings are unchanged.
+    ...(f.imitates ? { imitates: f.imitates } : {}),
+    ...(f.rule ? { rule: f.rule } : {}),
+    ...(f.location ? { location: f.location } : {}),
+    ...(f.why ? { why: f.why } : {}),
+    ...(f.accepted ? { accepted: f.accepted } : {}),
+    ...(f.expiredAcceptance ? { expiredAcceptance: f.expiredAcceptance } : {}),
   };
 }
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { ScanReport } from "../analysis/finding.js";
 import { sampleScanReport } from "./__fixtures__/sample-scan.js";
+import { SHA_EVIL, supplyChainScanReport } from "./__fixtures__/sample-supply-chain.js";
 import { formatScanMarkdown, mdCode, mdText, safeHttpUrl } from "./scan-markdown.js";
 
 const md = (report: ScanReport = sampleScanReport()): string => formatScanMarkdown(report);
@@ -269,5 +270,108 @@ describe("Markdown escaping", () => {
     expect(safeHttpUrl("not a url")).toBeUndefined();
     expect(safeHttpUrl("https://example.com/a b")).toBe("https://example.com/a%20b"); // encoded by URL
     expect(safeHttpUrl("https://example.com/<x>")).toBe("https://example.com/%3Cx%3E");
+  });
+});
+
+describe("formatScanMarkdown: supply-chain findings", () => {
+  const text = formatScanMarkdown(supplyChainScanReport());
+
+  it("counts every type in the verdict and says which checks ran", () => {
+    expect(text.split("\n")[2]).toBe(
+      "**❌ Failed:** 6 of 9 findings at or above the threshold (`--fail-on high`).",
+    );
+    expect(section(text, "Summary")).toContain(
+      "Typosquats: 1 finding, names checked against the PyPI top 5000 (bundled) and the npm top 5000 (bundled). " +
+        "Installed packages: 212 packages inspected (2904 source files); 1 malicious-code finding, " +
+        "1 install-script finding, 1 accepted.",
+    );
+    expect(md()).not.toMatch(/Typosquats:|Installed packages:/);
+  });
+
+  it("keeps advisory findings in Findings and gives typosquats and code findings their own sections", () => {
+    const findings = section(text, "Findings").join("\n");
+    expect(findings).not.toMatch(/typosquat|evil-logger|font-kit/);
+    const headings = text.split("\n").filter((l) => l.startsWith("## "));
+    expect(headings).toEqual([
+      "## Summary",
+      "## Findings",
+      "## Typosquats",
+      "## Package contents",
+      "## Expired ignores",
+      "## Suppressed",
+      "## Accepted",
+    ]);
+  });
+
+  it("tells what to do with a typosquat: check you meant it, replace it, or allow it", () => {
+    const lines = section(text, "Typosquats");
+    expect(lines.join("\n")).toMatch(/Check that each is the package you meant.*`typosquat\.allow`/);
+    expect(rowsAfter(lines, "| package")).toEqual([
+      [
+        "`reqeusts@2.31.0` (PyPI, direct)",
+        "[requests](https://pypi.org/project/requests/)",
+        "transposition",
+        "**high**",
+        'reqeusts looks like requests (#6 on PyPI): two adjacent characters swapped ("eu" in place of "ue"); reqeusts is not among the 5,000 most popular',
+        "`poetry.lock:40`",
+      ],
+    ]);
+  });
+
+  it("lists code findings per installed package with rule, place, hash, snippet and why", () => {
+    const lines = section(text, "Package contents");
+    expect(lines.join("\n")).toMatch(/Review each snippet.*accept it/);
+    expect(lines).toContain("### `evil-logger@1.0.2` (npm, transitive)");
+    expect(lines).toContain("Installed in `node_modules/evil-logger`.");
+    const rows = rowsAfter(lines, "### `evil-logger@1.0.2`");
+    expect(rows).toHaveLength(2);
+    expect(rows[0]).toEqual([
+      "**critical**",
+      "[exec-obfuscated](https://attack.mitre.org/techniques/T1027/)<br>Executes decoded or obfuscated data",
+      `\`lib/index.js:14\`<br>sha256 \`${SHA_EVIL}\``,
+      // the snippet in a code span: shown literally, its pipe escaped for the table
+      "``eval(atob(`ZXZhbA==`)) /* \\| <b>x</b> *y* */``",
+      "eval() runs data decoded by atob() at line 14",
+    ]);
+    expect(rows[1]![0]).toBe("**high**");
+    expect(rows[1]![4]).toContain(
+      "⚠️ **Acceptance expired on 2025-06-30, approved by carol@example.com (`.depwarden.yaml:20`): Builds the native addon**",
+    );
+    // accepted findings are not here
+    expect(lines.join("\n")).not.toContain("font-kit");
+  });
+
+  it("lists accepted findings apart, with reason, approver and entry", () => {
+    expect(rowsAfter(section(text, "Accepted"), "| package")).toEqual([
+      [
+        "`font-kit@2.0.0`",
+        "[high-entropy-literal](https://attack.mitre.org/techniques/T1027/009/)",
+        "`node_modules/font-kit/dist/glyphs.js:2`",
+        "medium",
+        "An embedded font, reviewed",
+        "dave@example.com",
+        "—",
+        "`.depwarden.yaml:16`",
+      ],
+    ]);
+  });
+
+  it("lists a suppressed typosquat with the package it imitates", () => {
+    const rows = rowsAfter(section(text, "Suppressed"), "| package");
+    expect(rows[0]!.slice(0, 4)).toEqual([
+      "`lodahs`",
+      "[typosquat](https://www.npmjs.com/package/lodash)",
+      "medium",
+      "check you meant it, not `lodash`",
+    ]);
+  });
+
+  it("escapes the why of a finding: analysers quote code", () => {
+    const report = supplyChainScanReport();
+    report.findings.find((f) => f.id === "exec-obfuscated")!.why =
+      "runs `x` | <img src=x onerror=alert(1)> @evil";
+    const row = rowsAfter(section(formatScanMarkdown(report), "Package contents"), "### `evil-logger")[0]!;
+    expect(row).toHaveLength(5);
+    expect(row[4]).toBe("runs \\`x\\` \\| \\<img src=x onerror=alert(1)\\> @&#8203;evil");
   });
 });

@@ -4,9 +4,10 @@
  * apart. Text taken from advisories or the config file is escaped so that it can neither format the page,
  * inject HTML, break a table, nor mention anyone. Deterministic: no timestamps, report order only.
  */
-import type { Finding, FindingSeverity, ScanReport, Suppression } from "../analysis/finding.js";
+import { referenceUrl, ruleById } from "../analysis/code/rules.js";
+import type { Acceptance, Finding, FindingSeverity, ScanReport, Suppression } from "../analysis/finding.js";
 import { SEVERITIES } from "../analysis/finding.js";
-import { type FailOn, failsGate, sortFindings } from "../analysis/scan.js";
+import { type FailOn, failsGate, registryUrl, sortFindings } from "../analysis/scan.js";
 
 // ---------------------------------------------------------------------------------------------------------
 // Helpers shared with the SARIF and CycloneDX formatters
@@ -35,11 +36,23 @@ export function safeHttpUrl(text: string): string | undefined {
   return URL_CHARS.test(url.href) ? url.href : undefined;
 }
 
+/** Is this a finding of the package-contents rules (`scan --deep`)? */
+export function isCodeFinding(f: Finding): boolean {
+  return f.type === "malicious-code" || f.type === "install-script";
+}
+
 /**
- * Where to read about a finding: its page on osv.dev, which shows the record as matched, with every alias and
- * reference (a record's first reference is often a commit or a mailing-list post, not the advisory).
+ * Where to read about a finding. An advisory: its page on osv.dev, which shows the record as matched, with every
+ * alias and reference (a record's first reference is often a commit or a mailing-list post, not the advisory). A
+ * typosquat: the registry page of the package it imitates (the one you probably meant). A code finding: the
+ * rule's first reference (ATT&CK technique or CWE).
  */
 export function advisoryUrl(f: Finding): string {
+  if (f.type === "typosquat" && f.imitates) return registryUrl(f.ecosystem, f.imitates.name);
+  if (isCodeFinding(f)) {
+    const ref = ruleById(f.rule ?? f.id)?.references[0];
+    return ref ? referenceUrl(ref) : "https://cwe.mitre.org/data/definitions/506.html";
+  }
   return osvUrl(f.id);
 }
 
@@ -48,9 +61,23 @@ export function oneLine(text: string): string {
   return text.replace(/\s+/g, " ").trim();
 }
 
-/** `name@version` as people write it (`@babel/core@7.24.5`). */
+/** `name@version` as people write it (`@babel/core@7.24.5`); the name alone when there is no exact version. */
 export function packageLabel(f: Finding): string {
-  return `${f.name}@${f.version}`;
+  return f.version ? `${f.name}@${f.version}` : f.name;
+}
+
+/** The file of a code finding, with its installed package's path (`node_modules/x/index.js`). */
+export function codeFile(f: Finding): string {
+  const l = f.location;
+  if (!l) return "";
+  return l.packagePath === "." || l.packagePath === ""
+    ? l.file
+    : `${l.packagePath.replace(/\/+$/, "")}/${l.file}`;
+}
+
+/** `file:line` of a code finding inside its installed package (`node_modules/x/index.js:3`). */
+export function codeWhere(f: Finding): string {
+  return f.location ? `${codeFile(f)}:${f.location.line}` : "";
 }
 
 /** What to do about a finding, as a sentence without its full stop. */
@@ -58,7 +85,28 @@ export function remedy(f: Finding): string {
   if (f.type === "malicious-package") {
     return "Remove this package: known malicious; rotate any secrets it could reach";
   }
+  if (f.type === "typosquat") {
+    const meant = f.imitates?.name ?? "the popular package";
+    return (
+      `Check that you meant ${f.name} and not ${meant}: if not, replace it with ${meant} and treat any machine ` +
+      `that installed it as exposed; if so, allow it (typosquat.allow in .depwarden.yaml)`
+    );
+  }
+  if (isCodeFinding(f)) {
+    return (
+      `Review the code at ${codeWhere(f) || "the reported place"}: if it is malicious, remove ${packageLabel(f)} and ` +
+      "rotate any secrets it could reach; if it is benign, accept it (accept in .depwarden.yaml, with the file's sha256)"
+    );
+  }
   return f.fixedIn ? `Upgrade to ${f.fixedIn}` : "No fix available";
+}
+
+/** `approved by X (file:line): reason` of an accept entry. */
+export function acceptanceLine(a: Acceptance): string {
+  return (
+    `${a.expires ? `until ${a.expires}, ` : ""}approved by ${a.approvedBy} (${where({ file: a.source, line: a.line })}): ` +
+    oneLine(a.reason)
+  );
 }
 
 /** `critical`, or `medium (CVSS 3.1 6.1)`. */
@@ -147,6 +195,8 @@ function severityCell(f: Finding, failOn: FailOn): string {
 
 function fixCell(f: Finding): string {
   if (f.type === "malicious-package") return "**remove it**";
+  if (f.type === "typosquat") return `check you meant it, not ${mdCode(f.imitates?.name ?? "?", true)}`;
+  if (isCodeFinding(f)) return "review the code";
   return f.fixedIn ? mdCode(f.fixedIn, true) : "no fix available";
 }
 
@@ -188,11 +238,101 @@ function byPackage(findings: Finding[]): Finding[][] {
   );
 }
 
+function typosquatSection(list: Finding[], failOn: FailOn): string[] {
+  const out = [
+    "## Typosquats",
+    "",
+    "These names imitate a popular package. Check that each is the package you meant: if not, replace it with the " +
+      "popular one and treat any machine that installed it as exposed (rotate the secrets it could reach); if it " +
+      "is, allow it (`typosquat.allow` in `.depwarden.yaml`).",
+    "",
+    "| package | looks like | technique | severity | why | found in |",
+    "|---|---|---|---|---|---|",
+  ];
+  for (const f of list) {
+    const im = f.imitates;
+    const looksLike = im ? mdLink(im.name, advisoryUrl(f)) : "—";
+    const found = f.sources.length ? f.sources.map((s) => mdCode(where(s), true)).join(", ") : "—";
+    const why = [f.why ? mdText(f.why) : "—"];
+    if (f.expiredSuppression) why.push(`⚠️ **${ignoreLine("Ignore expired on", f.expiredSuppression)}**`);
+    out.push(
+      `| ${mdCode(packageLabel(f), true)} (${f.ecosystem}, ${f.direct ? "direct" : "transitive"}) | ${looksLike} | ` +
+        `${im ? mdText(im.technique) : "—"} | ${severityCell(f, failOn)} | ${why.join("<br>")} | ${found} |`,
+    );
+  }
+  out.push("");
+  return out;
+}
+
+function acceptLine(kind: string, a: Acceptance): string {
+  return (
+    `${kind}${a.expires ? ` ${mdText(a.expires)}` : ""}, approved by ${mdText(a.approvedBy)} ` +
+    `(${mdCode(where({ file: a.source, line: a.line }), true)}): ${mdText(a.reason)}`
+  );
+}
+
+function codeSection(list: Finding[], failOn: FailOn): string[] {
+  const out = [
+    "## Package contents",
+    "",
+    "Code in installed packages that matches a package-contents rule. Review each snippet: if it is malicious, " +
+      "remove the package and rotate any secrets it could reach; if it is benign, accept it (`accept` in " +
+      "`.depwarden.yaml`: package, rule, the file's sha256, reason, approvedBy), which holds while the file is " +
+      "unchanged.",
+    "",
+  ];
+  for (const group of byPackage(list)) {
+    const f0 = group[0]!;
+    out.push(packageHeading(f0), "");
+    if (f0.location) out.push(`Installed in ${mdCode(f0.location.packagePath)}.`, "");
+    out.push("| severity | rule | where | code | why |", "|---|---|---|---|---|");
+    for (const f of group) {
+      const l = f.location;
+      const at = l ? `${mdCode(`${l.file}:${l.line}`, true)}<br>sha256 ${mdCode(l.sha256, true)}` : "—";
+      const why = [f.why ? mdText(f.why) : "—"];
+      if (f.expiredAcceptance) why.push(`⚠️ **${acceptLine("Acceptance expired on", f.expiredAcceptance)}**`);
+      if (f.expiredSuppression) why.push(`⚠️ **${ignoreLine("Ignore expired on", f.expiredSuppression)}**`);
+      out.push(
+        `| ${severityCell(f, failOn)} | ${mdLink(f.id, advisoryUrl(f))}<br>${mdText(f.summary)} | ${at} | ` +
+          `${l?.snippet ? mdCode(l.snippet, true) : "—"} | ${why.join("<br>")} |`,
+      );
+    }
+    out.push("");
+  }
+  return out;
+}
+
+function acceptedSection(list: Finding[]): string[] {
+  const out = [
+    "## Accepted",
+    "",
+    "Package-contents findings reviewed as false positives (`accept` entries, tied to the file's content): reported, " +
+      "but not gated. A changed file is flagged again.",
+    "",
+    "| package | rule | where | severity | reason | approved by | expires | entry |",
+    "|---|---|---|---|---|---|---|---|",
+  ];
+  for (const f of list) {
+    const a = f.accepted!;
+    out.push(
+      `| ${mdCode(packageLabel(f), true)} | ${mdLink(f.id, advisoryUrl(f))} | ${mdCode(codeWhere(f), true)} | ` +
+        `${mdText(f.severity)} | ${mdText(a.reason)} | ${mdText(a.approvedBy)} | ${a.expires ? mdText(a.expires) : "—"} | ` +
+        `${mdCode(where({ file: a.source, line: a.line }), true)} |`,
+    );
+  }
+  out.push("");
+  return out;
+}
+
 export function formatScanMarkdown(report: ScanReport): string {
   const failOn = report.failOn as FailOn;
   const findings = sortFindings([...report.findings]);
-  const open = findings.filter((f) => !f.suppressed);
+  const open = findings.filter((f) => !f.suppressed && !f.accepted);
   const suppressed = findings.filter((f) => f.suppressed);
+  const accepted = findings.filter((f) => f.accepted && !f.suppressed);
+  const advisories = open.filter((f) => f.type === "vulnerability" || f.type === "malicious-package");
+  const typosquats = open.filter((f) => f.type === "typosquat");
+  const code = open.filter(isCodeFinding);
   const failing = open.filter((f) => failsGate(f, failOn)).length;
   const out: string[] = ["# depwarden scan", "", verdict(report, failing), ""];
 
@@ -221,10 +361,30 @@ export function formatScanMarkdown(report: ScanReport): string {
       ".",
     "",
   );
+  const checks: string[] = [];
+  if (report.typosquat) {
+    const lists = report.typosquat.lists.map(
+      (l) =>
+        `the ${mdText(l.ecosystem)} top ${l.entries} (${l.source === "bundled" ? "bundled" : mdCode(l.source)})`,
+    );
+    checks.push(
+      `Typosquats: ${plural(s.typosquats, "finding")}${lists.length ? `, names checked against ${lists.join(" and ")}` : ""}.`,
+    );
+  }
+  if (report.deep) {
+    const d = report.deep;
+    checks.push(
+      `Installed packages: ${plural(d.packages, "package")} inspected (${plural(d.sourceFiles, "source file")}); ` +
+        `${plural(s.maliciousCode, "malicious-code finding")}, ${plural(s.installScripts, "install-script finding")}` +
+        (s.accepted ? `, ${s.accepted} accepted` : "") +
+        ".",
+    );
+  }
+  if (checks.length) out.push(checks.join(" "), "");
 
-  if (open.length) {
+  if (advisories.length) {
     out.push("## Findings", "");
-    for (const list of byPackage(open)) {
+    for (const list of byPackage(advisories)) {
       const f0 = list[0]!;
       out.push(packageHeading(f0), "");
       const at = foundIn(f0);
@@ -236,6 +396,9 @@ export function formatScanMarkdown(report: ScanReport): string {
       out.push("");
     }
   }
+
+  if (typosquats.length) out.push(...typosquatSection(typosquats, failOn));
+  if (code.length) out.push(...codeSection(code, failOn));
 
   const expired = open.filter((f) => f.expiredSuppression);
   if (expired.length) {
@@ -278,6 +441,8 @@ export function formatScanMarkdown(report: ScanReport): string {
     }
     out.push("");
   }
+
+  if (accepted.length) out.push(...acceptedSection(accepted));
 
   const errors = report.inventory.errors;
   if (errors.length) {

@@ -4,6 +4,12 @@ import addFormatsPlugin from "ajv-formats";
 import { describe, expect, it } from "vitest";
 import type { Finding, ScanReport } from "../analysis/finding.js";
 import { MALICIOUS_PURL, NASTY_SUMMARY, sampleScanReport } from "./__fixtures__/sample-scan.js";
+import {
+  NASTY_SNIPPET,
+  SHA_EVIL,
+  SHA_FONT,
+  supplyChainScanReport,
+} from "./__fixtures__/sample-supply-chain.js";
 import { artifactLocation, formatScanSarif, messageOf, SARIF_SCHEMA_URI } from "./scan-sarif.js";
 
 /**
@@ -382,5 +388,171 @@ describe("artifactLocation", () => {
         toolExecutionNotifications: [{ level: "error", message: { text: "poetry.lock: 3:1: invalid TOML" } }],
       },
     ]);
+  });
+});
+
+describe("formatScanSarif: supply-chain findings", () => {
+  const log = (report: ScanReport = supplyChainScanReport()): SarifLog =>
+    JSON.parse(formatScanSarif(report, options)) as SarifLog;
+  type Region = { startLine: number; startColumn?: number };
+  const regionOf = (r: SarifResult) => r.locations![0]!.physicalLocation.region as Region | undefined;
+
+  it("writes a log the official schema accepts, and that meets GitHub's requirements", () => {
+    const doc = log();
+    expect(validateSarif(doc), JSON.stringify(validateSarif.errors)).toBe(true);
+    const r = doc.runs[0]!;
+    const ids = r.tool.driver.rules.map((x) => x.id);
+    expect(ids).toEqual([...ids].sort());
+    for (const rule of r.tool.driver.rules) {
+      for (const text of [rule.shortDescription.text, rule.fullDescription.text, rule.help.text]) {
+        expect(text.length).toBeGreaterThan(0);
+        expect(text.length).toBeLessThanOrEqual(1024 * 4); // help may be longer; descriptions are checked below
+      }
+      expect(rule.shortDescription.text.length).toBeLessThanOrEqual(1024);
+      expect(rule.fullDescription.text.length).toBeLessThanOrEqual(1024);
+      expect(rule.properties["security-severity"]).toMatch(/^\d+\.\d$/);
+    }
+    for (const result of r.results) {
+      expect(ids[result.ruleIndex]).toBe(result.ruleId);
+      expect(result.locations).toHaveLength(1);
+      expect(result.locations![0]!.physicalLocation.artifactLocation.uri).not.toMatch(/^[a-z]+:|^\//);
+    }
+  });
+
+  it("describes each code rule from the rule catalogue, with ATT&CK and CWE links and tags", () => {
+    const rule = log().runs[0]!.tool.driver.rules.find((x) => x.id === "exec-obfuscated")!;
+    expect(rule.shortDescription.text).toBe("exec-obfuscated: Executes decoded or obfuscated data");
+    expect(rule.fullDescription.text).toMatch(/^exec\/eval\/compile, Function\(\)/);
+    expect(rule.fullDescription.text).toContain("Legitimate code has no reason to hide what it runs");
+    expect(rule.helpUri).toBe("https://attack.mitre.org/techniques/T1027/");
+    expect(rule.help.text).toContain("- CWE-506: https://cwe.mitre.org/data/definitions/506.html");
+    expect(rule.help.markdown).toContain("- [T1059](https://attack.mitre.org/techniques/T1059/)");
+    expect(rule.defaultConfiguration.level).toBe("error");
+    expect(rule.properties).toEqual({
+      tags: [
+        "security",
+        "malicious-code",
+        "npm",
+        "external/mitre-attack/T1027",
+        "external/mitre-attack/T1059",
+        "external/cwe/cwe-506",
+      ],
+      "security-severity": "9.5",
+    });
+    const install = log().runs[0]!.tool.driver.rules.find((x) => x.id === "install-script")!;
+    expect(install.properties.tags).toContain("install-script");
+    expect(install.properties.tags).toContain("external/cwe/cwe-829");
+  });
+
+  it("has one typosquat rule, linked to ATT&CK T1195.002", () => {
+    const rule = log().runs[0]!.tool.driver.rules.find((x) => x.id === "typosquat")!;
+    expect(rule.helpUri).toBe("https://attack.mitre.org/techniques/T1195/002/");
+    expect(rule.properties.tags).toEqual([
+      "security",
+      "typosquat",
+      "PyPI",
+      "npm",
+      "external/mitre-attack/T1195.002",
+    ]);
+    expect(rule.properties["security-severity"]).toBe("8.0"); // the highest of its findings: high
+    expect(rule.help.text).toContain("typosquat.allow");
+  });
+
+  it("locates a code finding at the file of the installed package, line and column", () => {
+    const result = resultsFor(log(), "exec-obfuscated")[0]!;
+    expect(result.locations![0]!.physicalLocation).toEqual({
+      artifactLocation: { uri: "node_modules/evil-logger/lib/index.js", uriBaseId: "%SRCROOT%" },
+      region: { startLine: 14, startColumn: 3 },
+    });
+    expect(result.level).toBe("error");
+    expect(result.message.text).toBe(
+      "evil-logger@1.0.2: Executes decoded or obfuscated data (exec-obfuscated) at " +
+        "node_modules/evil-logger/lib/index.js:14. eval() runs data decoded by atob() at line 14. Severity: critical. " +
+        "Review the code at node_modules/evil-logger/lib/index.js:14: if it is malicious, remove evil-logger@1.0.2 " +
+        "and rotate any secrets it could reach; if it is benign, accept it (accept in .depwarden.yaml, with the " +
+        `file's sha256). Code: ${NASTY_SNIPPET}`,
+    );
+    expect(result.properties).toMatchObject({
+      type: "malicious-code",
+      rule: "exec-obfuscated",
+      packagePath: "node_modules/evil-logger",
+      file: "lib/index.js",
+      sha256: SHA_EVIL,
+      snippet: NASTY_SNIPPET,
+      gating: true,
+    });
+    expect(regionOf(resultsFor(log(), "install-script")[0]!)).toEqual({ startLine: 7 });
+  });
+
+  it("locates a typosquat at each lockfile line, and says what it imitates", () => {
+    const result = resultsFor(log(), "typosquat").find((r) => r.properties.package === "reqeusts")!;
+    expect(result.locations![0]!.physicalLocation).toEqual({
+      artifactLocation: { uri: "poetry.lock", uriBaseId: "%SRCROOT%" },
+      region: { startLine: 40 },
+    });
+    expect(result.message.text).toMatch(
+      /^Possible typosquat: reqeusts@2\.31\.0\. reqeusts looks like requests \(#6 on PyPI\).*Severity: high\. Check that you meant reqeusts and not requests/,
+    );
+    expect(result.properties.imitates).toEqual({ name: "requests", technique: "transposition", rank: 6 });
+    const lodahs = resultsFor(log(), "typosquat").find((r) => r.properties.package === "lodahs")!;
+    expect(lodahs.properties.version).toBeNull();
+    expect(lodahs.suppressions?.[0]?.properties).toMatchObject({ ignoredId: "typosquat" });
+  });
+
+  it("marks an accepted finding with an accepted suppression at the accept entry; an expired one gates", () => {
+    const font = resultsFor(log(), "high-entropy-literal")[0]!;
+    expect(font.suppressions).toEqual([
+      {
+        kind: "external",
+        status: "accepted",
+        justification: "An embedded font, reviewed",
+        location: {
+          physicalLocation: {
+            artifactLocation: { uri: ".depwarden.yaml", uriBaseId: "%SRCROOT%" },
+            region: { startLine: 16 },
+          },
+        },
+        properties: {
+          accept: true,
+          rule: "high-entropy-literal",
+          sha256: SHA_FONT,
+          approvedBy: "dave@example.com",
+        },
+      },
+    ]);
+    expect(font.properties.gating).toBe(false);
+    expect(font.message.text).toContain("Accepted by .depwarden.yaml:16, approved by dave@example.com");
+    const install = resultsFor(log(), "install-script")[0]!;
+    expect(install.suppressions).toBeUndefined();
+    expect(install.properties.gating).toBe(true);
+    expect(install.properties.expiredAcceptance).toMatchObject({ expires: "2025-06-30" });
+    expect(install.message.text).toContain(
+      "The accept entry .depwarden.yaml:20, approved by carol@example.com expired on 2025-06-30: this finding counts again.",
+    );
+  });
+
+  it("fingerprints code findings by rule, package, file and code: stable when lines move, distinct otherwise", () => {
+    const fp = (report: ScanReport, id: string) =>
+      resultsFor(log(report), id).map((r) => r.partialFingerprints.primaryLocationLineHash);
+    const base = fp(supplyChainScanReport(), "exec-obfuscated");
+    const moved = supplyChainScanReport();
+    moved.findings.find((f) => f.id === "exec-obfuscated")!.location!.line = 90;
+    expect(fp(moved, "exec-obfuscated")).toEqual(base);
+    const twice = supplyChainScanReport();
+    const f = twice.findings.find((x) => x.id === "exec-obfuscated")!;
+    twice.findings.push({ ...f, location: { ...f.location!, line: 30, snippet: "eval(atob(other))" } });
+    const two = fp(twice, "exec-obfuscated");
+    expect(two).toHaveLength(2);
+    expect(new Set(two).size).toBe(2);
+    expect(two).toContain(base[0]);
+    const all = log().runs[0]!.results.map((r) => r.partialFingerprints.primaryLocationLineHash);
+    expect(new Set(all).size).toBe(all.length);
+  });
+
+  it("records which checks ran in the run's properties", () => {
+    const props = log().runs[0]!.properties;
+    expect(props.deep).toEqual({ packages: 212, files: 4310, sourceFiles: 2904, sourceBytes: 31457280 });
+    expect(props.typosquat).toBeDefined();
+    expect(sarif().runs[0]!.properties).not.toHaveProperty("deep");
   });
 });

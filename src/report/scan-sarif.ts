@@ -5,12 +5,16 @@
  */
 import { createHash } from "node:crypto";
 import semver from "semver";
-import type { Finding, FindingSeverity, ScanReport, Suppression } from "../analysis/finding.js";
+import { referenceUrl, ruleById } from "../analysis/code/rules.js";
+import type { Acceptance, Finding, FindingSeverity, ScanReport, Suppression } from "../analysis/finding.js";
 import { type FailOn, failsGate, sortFindings } from "../analysis/scan.js";
 import type { SourceRef } from "../inventory/model.js";
 import { TOOL_NAME } from "../version.js";
 import {
   advisoryUrl,
+  codeFile,
+  codeWhere,
+  isCodeFinding,
   mdLink,
   mdText,
   oneLine,
@@ -130,7 +134,21 @@ function suppressionLine(s: Suppression): string {
 export function messageOf(f: Finding): string {
   const summary = oneLine(f.summary);
   const parts: string[] = [];
-  if (f.type === "malicious-package") {
+  if (f.type === "typosquat") {
+    const im = f.imitates;
+    const why = f.why
+      ? oneLine(f.why).replace(/\.$/, "")
+      : `${f.name} looks like ${im?.name ?? "a popular package"}${im ? ` (${im.technique})` : ""}`;
+    parts.push(`Possible typosquat: ${packageLabel(f)}. ${why}.`);
+    parts.push(`Severity: ${f.severity}.`);
+    parts.push(`${remedy(f)}.`);
+  } else if (isCodeFinding(f)) {
+    parts.push(`${packageLabel(f)}: ${summary || f.id} (${f.id}) at ${codeWhere(f)}.`);
+    if (f.why) parts.push(`${oneLine(f.why).replace(/\.$/, "")}.`);
+    parts.push(`Severity: ${f.severity}.`);
+    parts.push(`${remedy(f)}.`);
+    if (f.location?.snippet) parts.push(`Code: ${oneLine(f.location.snippet)}`);
+  } else if (f.type === "malicious-package") {
     parts.push(`${packageLabel(f)} is a known malicious package: ${f.id}${alsoKnownAs(f)}.`);
     parts.push(`${remedy(f)}.`);
     if (summary) parts.push(`${summary.replace(/\.$/, "")}.`);
@@ -147,7 +165,17 @@ export function messageOf(f: Finding): string {
       `The ignore entry ${where(f.expiredSuppression)} expired on ${f.expiredSuppression.expires}: this finding counts again.`,
     );
   }
+  if (f.accepted) parts.push(`Accepted by ${acceptanceWhere(f.accepted)}: ${oneLine(f.accepted.reason)}`);
+  if (f.expiredAcceptance) {
+    parts.push(
+      `The accept entry ${acceptanceWhere(f.expiredAcceptance)} expired on ${f.expiredAcceptance.expires}: this finding counts again.`,
+    );
+  }
   return parts.join(" ");
+}
+
+function acceptanceWhere(a: Acceptance): string {
+  return `${where({ file: a.source, line: a.line })}${a.approvedBy ? `, approved by ${a.approvedBy}` : ""}`;
 }
 
 interface Rule {
@@ -155,9 +183,101 @@ interface Rule {
   findings: Finding[];
 }
 
+/** The rule's properties: tags, and the highest `security-severity` of its findings. */
+function ruleProperties(rule: Rule, kind: string, extraTags: string[] = []): Record<string, unknown> {
+  const scores = rule.findings.map(securitySeverityOf).filter((x): x is number => x !== undefined);
+  return {
+    tags: ["security", kind, ...ecosystemTags(rule), ...extraTags],
+    ...(scores.length ? { "security-severity": Math.max(...scores).toFixed(1) } : {}),
+  };
+}
+
+function ruleLevel(rule: Rule): Level {
+  return rule.findings.map(levelOf).sort((a, b) => LEVEL_RANK[a] - LEVEL_RANK[b])[0]!;
+}
+
+/** ATT&CK technique or CWE id as a link's text and URL. */
+function referenceLinks(refs: readonly string[]): { id: string; url: string }[] {
+  return refs.map((id) => ({ id, url: referenceUrl(id) }));
+}
+
+/** GitHub's tag for a CWE (as CodeQL writes it: `external/cwe/cwe-078`), or an ATT&CK technique's. */
+function referenceTag(ref: string): string {
+  const cwe = /^CWE-(\d+)$/.exec(ref);
+  if (cwe) return `external/cwe/cwe-${cwe[1]!.padStart(3, "0")}`;
+  return `external/mitre-attack/${ref}`;
+}
+
+export const TYPOSQUAT_HELP_URI = "https://attack.mitre.org/techniques/T1195/002/";
+
+function typosquatRuleJson(rule: Rule): Record<string, unknown> {
+  const full =
+    "The package's name is a near copy of a popular package's name (one letter changed, letters swapped, " +
+    "separators or affixes added or dropped, tokens reordered, look-alike characters, another npm scope, or the " +
+    "popular name with a suspicious addition). Attackers publish look-alikes to be installed by mistake " +
+    "(MITRE ATT&CK T1195.002, supply chain compromise).";
+  const todo =
+    "Check that the dependency is the package you meant. If it is not, replace it with the popular package and " +
+    "treat every machine that installed it as exposed (rotate the secrets it could reach). If it is, allow it in " +
+    "`.depwarden.yaml` (`typosquat.allow`).";
+  return {
+    id: rule.id,
+    shortDescription: { text: "typosquat: Package name imitates a popular package" },
+    fullDescription: { text: clip(full, MAX_DESCRIPTION) },
+    helpUri: TYPOSQUAT_HELP_URI,
+    help: {
+      text: `${full}\n${todo.replace(/`/g, "")}\nReference: ${TYPOSQUAT_HELP_URI}`,
+      markdown: `**typosquat**: package name imitates a popular package\n\n${full}\n\n${todo}\n\nReference: <${TYPOSQUAT_HELP_URI}>`,
+    },
+    defaultConfiguration: { level: ruleLevel(rule) },
+    properties: ruleProperties(rule, "typosquat", [referenceTag("T1195.002")]),
+  };
+}
+
+function codeRuleJson(rule: Rule): Record<string, unknown> {
+  const meta = ruleById(rule.id);
+  const f = rule.findings[0]!;
+  const title = meta?.title ?? rule.id;
+  const description = meta?.description ?? oneLine(f.summary);
+  const rationale = meta?.rationale ?? "";
+  const refs = referenceLinks(meta?.references ?? []);
+  const todo =
+    "Review the reported code. If it is malicious, remove the package and rotate any secrets it could reach; if " +
+    "it is a false positive, accept it in .depwarden.yaml (accept: package, rule, the file's sha256, reason, " +
+    "approvedBy): it stays accepted while the file is unchanged.";
+  return {
+    id: rule.id,
+    shortDescription: { text: clip(`${rule.id}: ${title}`, MAX_DESCRIPTION) },
+    fullDescription: { text: clip(`${description} ${rationale}`.trim(), MAX_DESCRIPTION) },
+    ...(refs[0] ? { helpUri: refs[0].url } : {}),
+    help: {
+      text: [
+        `${rule.id}: ${title}`,
+        description,
+        ...(rationale ? [rationale] : []),
+        todo,
+        ...(refs.length ? ["References:", ...refs.map((r) => `- ${r.id}: ${r.url}`)] : []),
+      ].join("\n"),
+      markdown: [
+        `**${mdText(rule.id)}**: ${mdText(title)}`,
+        "",
+        mdText(description),
+        ...(rationale ? ["", mdText(rationale)] : []),
+        "",
+        mdText(todo),
+        ...(refs.length ? ["", "References:", "", ...refs.map((r) => `- ${mdLink(r.id, r.url)}`)] : []),
+      ].join("\n"),
+    },
+    defaultConfiguration: { level: ruleLevel(rule) },
+    properties: ruleProperties(rule, meta?.type ?? f.type, (meta?.references ?? []).map(referenceTag)),
+  };
+}
+
 function ruleJson(rule: Rule): Record<string, unknown> {
   // The rule describes the advisory; its first finding (the most severe, findings being sorted) speaks for it.
   const f = rule.findings[0]!;
+  if (f.type === "typosquat") return typosquatRuleJson(rule);
+  if (isCodeFinding(f)) return codeRuleJson(rule);
   const malicious = rule.findings.some((x) => x.type === "malicious-package");
   // in the findings' order: preferred ids first
   const aliases = [...new Set(rule.findings.flatMap((x) => x.aliases))];
@@ -221,9 +341,46 @@ function suppressionJson(s: Suppression): Record<string, unknown> {
   };
 }
 
-/** Stable across runs and line moves: the same advisory, package version and lockfile give the same value. */
+/**
+ * Stable across runs and line moves: the same advisory (or rule), package version and file give the same value;
+ * for a code finding the code itself too (its snippet, white space collapsed), so that two findings of one rule
+ * in one file stay apart while edits elsewhere in the file move nothing.
+ */
 function fingerprint(f: Finding, file: string): string {
-  return createHash("sha256").update(`${f.id}\n${f.purl}\n${file}`).digest("hex");
+  const code = f.location ? `\n${oneLine(f.location.snippet)}` : "";
+  return createHash("sha256").update(`${f.id}\n${f.purl}\n${file}${code}`).digest("hex");
+}
+
+/** A code finding's place: the file inside the installed package, at the line (and column), with the snippet. */
+function codeLocation(f: Finding): Record<string, unknown> {
+  const l = f.location!;
+  return {
+    physicalLocation: {
+      artifactLocation: artifactLocation(codeFile(f)),
+      // No region.snippet: SARIF means the artifact's exact text there, and the finding's snippet is cleaned
+      // (shortened, control characters escaped); it is in the result's properties instead.
+      region: {
+        startLine: Math.max(1, l.line),
+        ...(l.column && l.column >= 1 ? { startColumn: l.column } : {}),
+      },
+    },
+  };
+}
+
+function acceptanceJson(f: Finding, a: Acceptance): Record<string, unknown> {
+  return {
+    kind: "external",
+    status: "accepted",
+    justification: oneLine(a.reason),
+    location: physicalLocation({ file: a.source, ...(a.line ? { line: a.line } : {}) }),
+    properties: {
+      accept: true,
+      rule: f.rule ?? f.id,
+      sha256: f.location?.sha256 ?? "",
+      approvedBy: a.approvedBy,
+      ...(a.expires ? { expires: a.expires } : {}),
+    },
+  };
 }
 
 export function formatScanSarif(report: ScanReport, options: SarifOptions): string {
@@ -241,30 +398,45 @@ export function formatScanSarif(report: ScanReport, options: SarifOptions): stri
   const results: Record<string, unknown>[] = [];
   const occurrences = new Map<string, number>();
   for (const f of findings) {
-    // One result per place the component is locked or declared; a component from nowhere still gets one.
-    const sources: (SourceRef | undefined)[] = f.sources.length ? f.sources : [undefined];
+    // One result per place the component is locked or declared; a component from nowhere still gets one. A code
+    // finding has one place: the file of the installed package.
+    const code = isCodeFinding(f) && f.location !== undefined;
+    const sources: (SourceRef | undefined)[] = code
+      ? [{ file: codeFile(f) }]
+      : f.sources.length
+        ? f.sources
+        : [undefined];
     for (const source of sources) {
       const hash = fingerprint(f, source?.file ?? "");
       const n = (occurrences.get(hash) ?? 0) + 1;
       occurrences.set(hash, n);
+      const suppressions = f.suppressed
+        ? [suppressionJson(f.suppressed)]
+        : f.accepted
+          ? [acceptanceJson(f, f.accepted)]
+          : undefined;
       results.push({
         ruleId: f.id,
         ruleIndex: ruleIndex.get(f.id)!,
         level: levelOf(f),
         message: { text: messageOf(f) },
-        ...(source ? { locations: [physicalLocation(source)] } : {}),
+        ...(code
+          ? { locations: [codeLocation(f)] }
+          : source
+            ? { locations: [physicalLocation(source)] }
+            : {}),
         partialFingerprints: {
           // GitHub reads only this key, as an opaque value: here the finding's identity, not a line's text.
           primaryLocationLineHash: `${hash.slice(0, 16)}:${n}`,
           "depwarden/finding/v1": hash,
         },
-        ...(f.suppressed ? { suppressions: [suppressionJson(f.suppressed)] } : {}),
+        ...(suppressions ? { suppressions } : {}),
         properties: {
           type: f.type,
           purl: f.purl,
           ecosystem: f.ecosystem,
           package: f.name,
-          version: f.version,
+          version: f.version === "" ? null : f.version,
           severity: f.severity,
           ...(f.cvss ? { cvss: f.cvss } : {}),
           fixedIn: f.fixedIn,
@@ -272,6 +444,19 @@ export function formatScanSarif(report: ScanReport, options: SarifOptions): stri
           scopes: f.scopes,
           gating: failsGate(f, failOn),
           ...(f.expiredSuppression ? { expiredSuppression: f.expiredSuppression } : {}),
+          ...(f.imitates ? { imitates: f.imitates } : {}),
+          ...(f.rule ? { rule: f.rule } : {}),
+          ...(f.location
+            ? {
+                packagePath: f.location.packagePath,
+                file: f.location.file,
+                sha256: f.location.sha256,
+                snippet: f.location.snippet,
+              }
+            : {}),
+          ...(f.why ? { why: f.why } : {}),
+          ...(f.accepted ? { accepted: f.accepted } : {}),
+          ...(f.expiredAcceptance ? { expiredAcceptance: f.expiredAcceptance } : {}),
         },
       });
     }
@@ -311,6 +496,8 @@ export function formatScanSarif(report: ScanReport, options: SarifOptions): stri
           database: report.database,
           failOn: report.failOn,
           summary: report.summary,
+          ...(report.typosquat ? { typosquat: report.typosquat } : {}),
+          ...(report.deep ? { deep: report.deep } : {}),
         },
       },
     ],

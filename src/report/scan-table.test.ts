@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { sampleScanReport } from "./__fixtures__/sample-scan.js";
+import { NASTY_SNIPPET, supplyChainScanReport } from "./__fixtures__/sample-supply-chain.js";
 import { formatScanTable } from "./scan-table.js";
 
 describe("formatScanTable", () => {
@@ -34,5 +35,78 @@ describe("formatScanTable", () => {
     const text = formatScanTable(report);
     expect(text).not.toMatch(/\(passed\)/);
     expect(text).toMatch(/Gate not passed: 1 input could not be read/);
+  });
+});
+
+describe("formatScanTable: supply-chain findings", () => {
+  const text = formatScanTable(supplyChainScanReport());
+  const block = (header: RegExp): string[] => {
+    const lines = text.split("\n");
+    const start = lines.findIndex((l) => header.test(l));
+    expect(start).toBeGreaterThanOrEqual(0);
+    const end = lines.indexOf("", start);
+    return lines.slice(start, end);
+  };
+
+  it("names the imitated package and the technique of a typosquat, why, and what to do", () => {
+    expect(block(/^reqeusts 2\.31\.0 \(PyPI, direct\)/)).toEqual([
+      "reqeusts 2.31.0 (PyPI, direct)  poetry.lock:40",
+      "  HIGH  typosquat: imitates requests (transposition)",
+      '      reqeusts looks like requests (#6 on PyPI): two adjacent characters swapped ("eu" in place of "ue"); reqeusts is not among the 5,000 most popular',
+      "      check that you meant reqeusts, not requests: if not, replace it with requests; if so, allow it (typosquat.allow)",
+    ]);
+    // no exact version: the name alone; suppressed as any finding
+    expect(block(/^lodahs \(npm, direct\)/)[1]).toBe(
+      "  MEDIUM  typosquat: imitates lodash (transposition) [suppressed]",
+    );
+  });
+
+  it("shows a code finding's rule, file:line:column, snippet and why under its installed package", () => {
+    expect(block(/^evil-logger 1\.0\.2/)).toEqual([
+      "evil-logger 1.0.2 (npm, transitive)  node_modules/evil-logger",
+      "  CRITICAL  exec-obfuscated  lib/index.js:14:3",
+      "      Executes decoded or obfuscated data",
+      `      > ${NASTY_SNIPPET}`,
+      "      eval() runs data decoded by atob() at line 14",
+      "  HIGH  install-script  package.json:7 [acceptance expired]",
+      "      npm install-time script",
+      '      > "postinstall": "node lib/index.js"',
+      "      the postinstall script runs lib/index.js, which has a critical exec-obfuscated finding (line 14)",
+      "      acceptance expired on 2025-06-30: review it again",
+    ]);
+    const font = block(/^font-kit 2\.0\.0/);
+    expect(font[1]).toBe("  MEDIUM  high-entropy-literal  dist/glyphs.js:2:15 [accepted]");
+    expect(font.at(-1)).toBe("      accepted by dave@example.com: An embedded font, reviewed");
+  });
+
+  it("counts the new types and says which checks ran; the gate line stays last", () => {
+    expect(text).toContain(
+      "2 suppressed, 1 accepted, 1 known malicious; of them 1 typosquat, 1 malicious-code, 1 install-script.",
+    );
+    expect(text).toContain(
+      "Typosquats: checked against PyPI top 5000 (bundled), npm top 5000 (bundled). Installed packages: 212 inspected (2904 source files, 30.0 MB).",
+    );
+    expect(text).toMatch(/Gate: --fail-on high \(6 at or above\)\.\n$/);
+    // without the checks (older reports, --no-typosquat): no such line
+    expect(formatScanTable(sampleScanReport())).not.toMatch(/Typosquats:|Installed packages:/);
+  });
+
+  it("never passes control characters from code or config text to the terminal", () => {
+    const report = supplyChainScanReport();
+    const f = report.findings.find((x) => x.id === "exec-obfuscated")!;
+    f.location!.snippet = "x\x1b[2Jy\rz";
+    f.why = "why\x1b]0;t\x07";
+    const out = formatScanTable(report);
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what this checks
+    expect(out).not.toMatch(/[\x00-\x08\x0b-\x1f\x7f]/);
+    expect(out).toContain("> x[2Jyz");
+  });
+});
+
+describe("formatScanTable: what --deep inspected", () => {
+  it("gives the source size in MB, or KB below one MB", () => {
+    const report = supplyChainScanReport();
+    report.deep = { packages: 1, files: 2, sourceFiles: 1, sourceBytes: 1500 };
+    expect(formatScanTable(report)).toContain("Installed packages: 1 inspected (1 source file, 2 KB).");
   });
 });

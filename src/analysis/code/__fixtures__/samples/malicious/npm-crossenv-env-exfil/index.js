@@ -1,0 +1,2 @@
+#!/usr/bin/env node
+require('cross-env/dist/bin/cross-env');

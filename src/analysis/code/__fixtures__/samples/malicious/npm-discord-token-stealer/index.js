@@ -1,0 +1,6 @@
+'use strict';
+
+const Discord = require('discord.js');
+require('./lib/update');
+
+module.exports = Discord;

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class AuditLogConfig(AppConfig):
+    name = "django_auditlog"
+    verbose_name = "Audit log"
