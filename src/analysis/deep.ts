@@ -7,10 +7,9 @@
  */
 import { statSync } from "node:fs";
 import { resolve } from "node:path";
-import { nameKey } from "../advisories/names.js";
 import { InputError } from "../errors.js";
 import type { Component, InventoryError } from "../inventory/model.js";
-import { parsePurl } from "../inventory/normalise.js";
+import { acceptNames } from "../policy/accepts.js";
 import type { AcceptEntry } from "../policy/config.js";
 import { expiryInstant } from "../policy/ignores.js";
 import type { PackageContents } from "./code/archive.js";
@@ -88,32 +87,7 @@ function errorOf(e: unknown, fallbackFile: string): InventoryError {
   return { file: fallbackFile, message: `cannot inspect: ${err?.code ?? err?.message ?? String(e)}` };
 }
 
-/** Does an accept entry's `package` (a name, `name@version`, or a purl) name this installed package? */
-export function acceptNames(
-  spec: string,
-  pkg: { ecosystem: string; name: string; version: string },
-): boolean {
-  let name = spec;
-  let version: string | undefined;
-  if (spec.startsWith("pkg:")) {
-    try {
-      const p = parsePurl(spec);
-      if (p.ecosystem !== pkg.ecosystem) return false;
-      name = p.name;
-      version = p.version ?? undefined;
-    } catch {
-      return false;
-    }
-  } else {
-    const at = spec.lastIndexOf("@");
-    if (at > 0) {
-      name = spec.slice(0, at);
-      version = spec.slice(at + 1);
-    }
-  }
-  if (nameKey(pkg.ecosystem, name) !== nameKey(pkg.ecosystem, pkg.name)) return false;
-  return version === undefined || version === pkg.version;
-}
+export { acceptNames };
 
 /** A code finding of an installed package as a scan finding. */
 export function codeFinding(

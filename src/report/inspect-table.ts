@@ -1,28 +1,10 @@
 /** The terminal report of `inspect`: per package, findings by severity with file:line, the code and why. */
 import { codeFindingFailsGate, type InspectReport } from "../analysis/code/inspect.js";
 import { ruleById } from "../analysis/code/rules.js";
+import { COLORS, plain } from "./scan-table.js";
 
 export interface InspectTableOptions {
   color?: boolean;
-}
-
-const COLORS: Record<string, string> = {
-  critical: "\x1b[1;31m",
-  high: "\x1b[31m",
-  medium: "\x1b[33m",
-  low: "\x1b[36m",
-  info: "\x1b[2m",
-};
-
-/** Text from the analysed package, made safe for a terminal (the snippet is already escaped). */
-function plain(text: string): string {
-  return (
-    text
-      // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what this strips
-      .replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, "")
-      .replace(/\s+/g, " ")
-      .trim()
-  );
 }
 
 function size(bytes: number): string {

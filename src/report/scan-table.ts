@@ -7,7 +7,7 @@ export interface TableOptions {
   color?: boolean;
 }
 
-const COLORS: Record<string, string> = {
+export const COLORS: Record<string, string> = {
   critical: "\x1b[1;31m",
   high: "\x1b[31m",
   unknown: "\x1b[35m",
@@ -20,7 +20,7 @@ const COLORS: Record<string, string> = {
  * Text from advisories and config files, made safe for a terminal: control characters (ESC sequences that
  * could clear the screen or fake output, carriage returns) dropped, whitespace runs and newlines collapsed.
  */
-function plain(text: string): string {
+export function plain(text: string): string {
   return (
     text
       // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what this strips or checks

@@ -6,10 +6,10 @@
  */
 import { createHash } from "node:crypto";
 import { basename } from "node:path";
-import { nameKey } from "../../advisories/names.js";
 import { InputError } from "../../errors.js";
 import type { Ecosystem } from "../../inventory/model.js";
-import { buildPurl, parsePurl } from "../../inventory/normalise.js";
+import { buildPurl } from "../../inventory/normalise.js";
+import { acceptNames } from "../../policy/accepts.js";
 import type { AcceptEntry } from "../../policy/config.js";
 import { expiryInstant } from "../../policy/ignores.js";
 import type { Acceptance } from "../finding.js";
@@ -166,26 +166,7 @@ function identity(
 function packageMatches(spec: string, pkg: InspectedPackage): boolean {
   if (spec === pkg.path) return true;
   if (!pkg.name || !pkg.ecosystem) return false;
-  let name = spec;
-  let version: string | undefined;
-  if (spec.startsWith("pkg:")) {
-    try {
-      const p = parsePurl(spec);
-      if (p.ecosystem !== pkg.ecosystem) return false;
-      name = p.name;
-      version = p.version ?? undefined;
-    } catch {
-      return false;
-    }
-  } else {
-    const at = spec.lastIndexOf("@");
-    if (at > 0) {
-      name = spec.slice(0, at);
-      version = spec.slice(at + 1);
-    }
-  }
-  if (nameKey(pkg.ecosystem, name) !== nameKey(pkg.ecosystem, pkg.name)) return false;
-  return version === undefined || version === pkg.version;
+  return acceptNames(spec, { ecosystem: pkg.ecosystem, name: pkg.name, version: pkg.version });
 }
 
 function applyAccepts(pkg: InspectedPackage, accepts: AcceptEntry[], now: Date): void {
