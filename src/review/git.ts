@@ -1,0 +1,143 @@
+/**
+ * Reading a revision's dependency files straight from git objects, for `depwarden review` (issue 5): no checkout,
+ * works in a dirty tree. Only plumbing commands that run no hooks and no fsmonitor are used (`rev-parse`,
+ * `ls-tree`, `cat-file`), so a repository's configuration cannot make depwarden run its code.
+ *
+ * A revision's files that some extractor reads (lockfiles, manifests, SBOMs by name) are written, with their
+ * paths, into a private temporary directory that `buildInventory` then reads like any project; the directory is
+ * removed when the callback returns, whatever happens.
+ */
+import { execFileSync, spawnSync } from "node:child_process";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join, resolve } from "node:path";
+import { InputError, UsageError } from "../errors.js";
+import { fileExtractorFor } from "../inventory/discover.js";
+
+/** Bounds on what a revision may hand us: file count and bytes of dependency files. */
+const MAX_FILES = 20_000;
+const MAX_BYTES = 512 * 1024 * 1024;
+
+function git(repo: string, args: string[], input?: string): string {
+  return execFileSync("git", ["-C", repo, ...args], {
+    encoding: "utf8",
+    maxBuffer: MAX_BYTES,
+    stdio: ["pipe", "pipe", "pipe"],
+    env: { ...process.env, GIT_OPTIONAL_LOCKS: "0", GIT_TERMINAL_PROMPT: "0" },
+    ...(input !== undefined ? { input } : {}),
+  });
+}
+
+/** The top directory of the work tree that contains `path`. */
+export function repositoryRoot(path: string): string {
+  const r = spawnSync("git", ["-C", resolve(path), "rev-parse", "--show-toplevel"], { encoding: "utf8" });
+  if (r.error)
+    throw new UsageError(`git is not available: ${(r.error as NodeJS.ErrnoException).code ?? r.error}`);
+  if (r.status !== 0)
+    throw new InputError(path, "not a git repository (review compares two revisions of one)");
+  return r.stdout.trim();
+}
+
+/** The commit a revision names; a clear error for unknown revisions and for shallow clones missing it. */
+export function resolveRevision(repo: string, rev: string): string {
+  if (rev.startsWith("-")) throw new UsageError(`not a revision: "${rev}"`);
+  const r = spawnSync(
+    "git",
+    ["-C", repo, "rev-parse", "--verify", "--quiet", "--end-of-options", `${rev}^{commit}`],
+    {
+      encoding: "utf8",
+    },
+  );
+  if (r.status === 0) return r.stdout.trim();
+  const shallow = spawnSync("git", ["-C", repo, "rev-parse", "--is-shallow-repository"], {
+    encoding: "utf8",
+  });
+  if (shallow.stdout.trim() === "true") {
+    throw new UsageError(
+      `unknown revision "${rev}": this is a shallow clone and it may not contain that commit (fetch more history, e.g. actions/checkout with fetch-depth: 0, or git fetch --unshallow)`,
+    );
+  }
+  throw new UsageError(`unknown revision "${rev}" in ${repo}`);
+}
+
+export interface RevisionFile {
+  /** Path relative to the repository root, `/`-separated. */
+  path: string;
+  /** Blob id. */
+  blob: string;
+}
+
+/** The files of `commit` (under `subdir`, relative to the repository root) that an extractor would read. */
+export function dependencyFiles(repo: string, commit: string, subdir = ""): RevisionFile[] {
+  const args = ["ls-tree", "-r", "-z", "--full-tree", commit];
+  if (subdir) args.push("--", subdir);
+  const out = git(repo, args);
+  const files: RevisionFile[] = [];
+  for (const entry of out.split("\0")) {
+    if (!entry) continue;
+    // `<mode> SP <type> SP <object> TAB <path>`
+    const tab = entry.indexOf("\t");
+    const [mode, type, blob] = entry.slice(0, tab).split(" ");
+    const path = entry.slice(tab + 1);
+    if (type !== "blob" || mode === "120000" || !blob) continue; // symbolic links are not followed
+    if (!fileExtractorFor(join("/", path))) continue;
+    files.push({ path, blob });
+    if (files.length > MAX_FILES) throw new InputError(commit, `more than ${MAX_FILES} dependency files`);
+  }
+  return files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+}
+
+/** Reads blobs in one `git cat-file --batch` call. */
+export function readBlobs(repo: string, blobs: string[]): Map<string, Buffer> {
+  const out = new Map<string, Buffer>();
+  if (!blobs.length) return out;
+  const unique = [...new Set(blobs)];
+  const raw = execFileSync("git", ["-C", repo, "cat-file", "--batch"], {
+    input: `${unique.join("\n")}\n`,
+    maxBuffer: MAX_BYTES,
+    stdio: ["pipe", "pipe", "pipe"],
+    env: { ...process.env, GIT_OPTIONAL_LOCKS: "0" },
+  });
+  let at = 0;
+  for (const id of unique) {
+    const nl = raw.indexOf(10, at);
+    const header = raw.subarray(at, nl).toString("utf8").split(" ");
+    if (header[1] === "missing" || header.length < 3)
+      throw new InputError(id, "object missing from the repository");
+    const size = Number(header[2]);
+    out.set(id, raw.subarray(nl + 1, nl + 1 + size));
+    at = nl + 1 + size + 1; // content, then a newline
+  }
+  return out;
+}
+
+/**
+ * Writes the dependency files of `commit` into a temporary directory, calls `use` with it, and removes it.
+ * Paths that could escape the directory are refused (git itself never stores them, but a crafted tree could).
+ */
+export async function withRevisionTree<T>(
+  repo: string,
+  commit: string,
+  use: (dir: string, files: RevisionFile[]) => Promise<T>,
+  subdir = "",
+): Promise<T> {
+  const files = dependencyFiles(repo, commit, subdir);
+  const blobs = readBlobs(
+    repo,
+    files.map((f) => f.blob),
+  );
+  const dir = mkdtempSync(join(tmpdir(), "depwarden-rev-"));
+  try {
+    for (const f of files) {
+      const target = resolve(dir, f.path);
+      if (!target.startsWith(`${dir}/`) || f.path.split("/").includes("..")) {
+        throw new InputError(f.path, "path escapes the repository");
+      }
+      mkdirSync(dirname(target), { recursive: true });
+      writeFileSync(target, blobs.get(f.blob)!);
+    }
+    return await use(dir, files);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
