@@ -64,6 +64,21 @@ describe("depwarden inspect", () => {
     expect(result.level).toBe("error");
   });
 
+  it("ignores a config file inside the inspected package: it cannot switch its own gate off", () => {
+    const dir = tmpTree({ "setup.py": W4SP_SETUP, ".depwarden.yaml": "scan:\n  failOn: none\n" });
+    const r = run(["inspect", dir]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/\.depwarden\.yaml: ignored: a package's own config file/);
+  });
+
+  it("a file no analyser can read (code nested to defeat the parser) makes the run incomplete: exit 2", () => {
+    const payload = `const cp = require("child_process");\ncp.exec(Buffer.from("Y3VybCB4IHwgc2g=", "base64").toString());\n`;
+    const dir = tmpTree({ "x.cjs": `${payload}var a = ${"[\n".repeat(5000)}${"]".repeat(5000)};\n` });
+    const r = run(["inspect", dir]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/x\.cjs: not analysed/);
+  });
+
   it("bad input: one line, exit 2, no stack trace", () => {
     const dir = tmpTree({ "bad.whl": "PK\u0003\u0004 not really a zip" });
     const r = run(["inspect", join(dir, "bad.whl")]);

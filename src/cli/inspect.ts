@@ -52,7 +52,25 @@ export function registerInspect(
       }
       const { loadProjectConfig } = await import("../policy/config.js");
       const { inspectExitCode, inspectPaths } = await import("../analysis/code/inspect.js");
-      const config = loadProjectConfig(paths, flags.config);
+      // The inspected package must not judge itself: a `.depwarden.yaml` inside an inspected directory could
+      // switch the gate off or accept its own findings. The search starts above each inspected directory.
+      const { existsSync, statSync } = await import("node:fs");
+      const { dirname, join, resolve } = await import("node:path");
+      const { CONFIG_FILE_NAMES } = await import("../policy/config.js");
+      const isDir = (p: string) => {
+        try {
+          return statSync(p).isDirectory();
+        } catch {
+          return false;
+        }
+      };
+      const planted: string[] = [];
+      const starts = paths.map((p) => {
+        if (!isDir(p)) return p;
+        for (const n of CONFIG_FILE_NAMES) if (existsSync(join(p, n))) planted.push(join(p, n));
+        return dirname(resolve(p));
+      });
+      const config = loadProjectConfig(starts, flags.config);
       const failOn: FailOn = flags.failOn ?? (config.failOn as FailOn | undefined) ?? "high";
       const report = await inspectPaths(paths, {
         failOn,
@@ -63,7 +81,13 @@ export function registerInspect(
           if (g.debug) process.stderr.write(`depwarden: ${file}: ${(e as Error)?.stack ?? e}\n`);
         },
       });
-      report.warnings.unshift(...config.warnings);
+      report.warnings.unshift(
+        ...config.warnings,
+        ...planted.map((file) => ({
+          file,
+          message: "ignored: a package's own config file cannot change how it is judged",
+        })),
+      );
       let text: string;
       if (flags.format === "json")
         text = (await import("../report/inspect-json.js")).formatInspectJson(report);
@@ -77,8 +101,12 @@ export function registerInspect(
         text = (await import("../report/inspect-table.js")).formatInspectTable(report, { color });
       }
       await emit(text, flags.output);
-      for (const w of report.warnings) warn(g, `warning: ${w.file}: ${w.message}`);
-      for (const e of report.errors) process.stderr.write(`depwarden: ${e.file}: ${e.message}\n`);
+      // Names and messages come from the analysed archive: escape control characters before they reach a terminal.
+      const { cleanSnippet } = await import("../analysis/code/inspect.js");
+      for (const w of report.warnings)
+        warn(g, `warning: ${cleanSnippet(w.file)}: ${cleanSnippet(w.message)}`);
+      for (const e of report.errors)
+        process.stderr.write(`depwarden: ${cleanSnippet(e.file)}: ${cleanSnippet(e.message)}\n`);
       setExit(inspectExitCode(report));
     });
 }

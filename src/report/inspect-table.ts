@@ -65,7 +65,7 @@ export function formatInspectTable(report: InspectReport, options: InspectTableO
   lines.push(
     dim(
       report.errors.length
-        ? `Gate not passed: ${report.errors.length} ${report.errors.length === 1 ? "input" : "inputs"} could not be read (see the errors).`
+        ? `Gate not passed: ${report.errors.length} ${report.errors.length === 1 ? "input" : "inputs"} could not be read or fully analysed (see the errors).`
         : `Gate: --fail-on ${report.failOn}${report.failOn === "none" ? "" : failing ? ` (${failing} at or above)` : " (passed)"}.`,
     ),
   );

@@ -110,3 +110,97 @@ export function diffInventories(base: Inventory, head: Inventory): DependencyCha
       ((x.from ?? x.to ?? "") < (y.from ?? y.to ?? "") ? -1 : 1),
   );
 }
+
+export type RedFlagKind = "integrity-changed" | "resolved-host-changed" | "moved-to-non-registry-source";
+
+/** Changes a reviewer would miss in a lockfile diff: same name and version, different bytes or origin. */
+export interface RedFlag {
+  ecosystem: Ecosystem;
+  name: string;
+  purl: string;
+  kind: RedFlagKind;
+  /** One sentence for the report. */
+  detail: string;
+}
+
+function hostOf(url: string | undefined): string | undefined {
+  if (!url) return undefined;
+  try {
+    return new URL(url).host.toLowerCase();
+  } catch {
+    return undefined;
+  }
+}
+
+/** `sha512:…` digests grouped by algorithm. */
+function digests(hashes: string[]): Map<string, Set<string>> {
+  const out = new Map<string, Set<string>>();
+  for (const h of hashes) {
+    const i = h.indexOf(":");
+    if (i < 0) continue;
+    const alg = h.slice(0, i);
+    const set = out.get(alg) ?? new Set<string>();
+    set.add(h.slice(i + 1));
+    out.set(alg, set);
+  }
+  return out;
+}
+
+const NON_REGISTRY: ReadonlySet<string> = new Set(["vcs", "url", "path", "editable"]);
+
+/**
+ * Red flags between two inventories: for a name and version present on both sides, a recorded digest that
+ * changed (with the same algorithm, so a lockfile that merely added sha512 next to sha1 is not flagged) or a
+ * download host that changed; and a dependency that moved from the registry to a git, URL or local source.
+ */
+export function redFlags(base: Inventory, head: Inventory): RedFlag[] {
+  const before = byPackage(base);
+  const after = byPackage(head);
+  const flags: RedFlag[] = [];
+  for (const [key, versions] of after) {
+    const old = before.get(key);
+    if (!old) continue;
+    for (const [version, c] of versions) {
+      const was = old.get(version);
+      if (was && version !== "") {
+        const a = digests(was.hashes);
+        const b = digests(c.hashes);
+        for (const [alg, set] of b) {
+          const prev = a.get(alg);
+          if (prev && ![...set].some((d) => prev.has(d))) {
+            flags.push({
+              ecosystem: c.ecosystem,
+              name: c.name,
+              purl: c.purl,
+              kind: "integrity-changed",
+              detail: `${c.name}@${version} has a different ${alg} digest than before: the same version now resolves to different bytes (a republished or tampered package, or a swapped lockfile entry)`,
+            });
+            break;
+          }
+        }
+        const h1 = hostOf(was.resolved);
+        const h2 = hostOf(c.resolved);
+        if (h1 && h2 && h1 !== h2) {
+          flags.push({
+            ecosystem: c.ecosystem,
+            name: c.name,
+            purl: c.purl,
+            kind: "resolved-host-changed",
+            detail: `${c.name}@${version} is now downloaded from ${h2} instead of ${h1}`,
+          });
+        }
+      }
+      const kind = c.unpinned?.kind;
+      if (kind && NON_REGISTRY.has(kind) && ![...old.values()].some((o) => o.unpinned?.kind === kind)) {
+        flags.push({
+          ecosystem: c.ecosystem,
+          name: c.name,
+          purl: c.purl,
+          kind: "moved-to-non-registry-source",
+          detail: `${c.name} now comes from a ${kind} source (${c.unpinned!.spec}) instead of the registry: it bypasses the registry's immutability and advisories`,
+        });
+      }
+    }
+  }
+  return flags.sort((x, y) => (x.purl < y.purl ? -1 : x.purl > y.purl ? 1 : x.kind < y.kind ? -1 : 1));
+}

@@ -5,7 +5,7 @@ import { describe, expect, it } from "vitest";
 import { UsageError } from "../errors.js";
 import { buildInventory } from "../inventory/inventory.js";
 import { tmpTree } from "../test-helpers/tmp.js";
-import { diffInventories } from "./diff.js";
+import { diffInventories, redFlags } from "./diff.js";
 import { dependencyFiles, repositoryRoot, resolveRevision, withRevisionTree } from "./git.js";
 
 function git(repo: string, ...args: string[]): string {
@@ -129,5 +129,48 @@ describe("diffInventories", () => {
     expect(diffInventories(a, c).map((x) => `${x.change} ${x.from}->${x.to}`)).toEqual([
       "upgraded 4.3.4->4.3.5",
     ]);
+  });
+});
+
+describe("redFlags", () => {
+  const entry = (integrity: string, resolved = "https://registry.npmjs.org/left-pad/-/left-pad-1.3.0.tgz") =>
+    JSON.stringify(
+      {
+        name: "app",
+        version: "1.0.0",
+        lockfileVersion: 3,
+        packages: {
+          "": { name: "app", version: "1.0.0", dependencies: { "left-pad": "1.3.0" } },
+          "node_modules/left-pad": { version: "1.3.0", resolved, integrity },
+        },
+      },
+      null,
+      2,
+    );
+  const A = `sha512-${Buffer.alloc(64, 1).toString("base64")}`;
+  const B = `sha512-${Buffer.alloc(64, 2).toString("base64")}`;
+
+  async function flagsBetween(base: string, head: string) {
+    const dir = tmpTree({ "package-lock.json": base });
+    git(dir, "init", "-q", "-b", "main");
+    git(dir, "add", "-A");
+    git(dir, "commit", "-q", "-m", "base");
+    writeFileSync(join(dir, "package-lock.json"), head);
+    git(dir, "commit", "-q", "--allow-empty", "-am", "head");
+    return redFlags(await inventoryAt(dir, "HEAD~1"), await inventoryAt(dir, "HEAD"));
+  }
+
+  it("flags the same version with a different integrity hash", async () => {
+    const flags = await flagsBetween(entry(A), entry(B));
+    expect(flags.map((f) => `${f.kind} ${f.purl}`)).toEqual(["integrity-changed pkg:npm/left-pad@1.3.0"]);
+    expect(flags[0]!.detail).toMatch(/different sha512 digest/);
+  });
+
+  it("flags a changed download host, and nothing when nothing changed", async () => {
+    const flags = await flagsBetween(entry(A), entry(A, "https://evil.example/left-pad-1.3.0.tgz"));
+    // a tarball from outside the registry is also a move to a URL source
+    expect(flags.map((f) => f.kind)).toEqual(["moved-to-non-registry-source", "resolved-host-changed"]);
+    expect(flags[1]!.detail).toContain("evil.example instead of registry.npmjs.org");
+    expect(await flagsBetween(entry(A), entry(A))).toEqual([]);
   });
 });

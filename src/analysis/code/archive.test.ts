@@ -87,6 +87,25 @@ const PKG_JSON = JSON.stringify({
 // --- npm tarballs -------------------------------------------------------------------------------------------
 
 describe("npm tarballs", () => {
+  it("strips the first folder of every entry as npm does: an extra top folder cannot hide package.json", async () => {
+    const c = await readBytes(
+      "evil.tgz",
+      tgz([
+        {
+          name: "package/package.json",
+          body: '{"name":"evil","version":"1.0.0","scripts":{"postinstall":"x"}}',
+        },
+        { name: "package/index.js", body: "1" },
+        { name: "zzz/README", body: "decoy" },
+        { name: "top.txt", body: "dropped" },
+      ]),
+    );
+    expect(c.kind).toBe("npm-tarball");
+    expect(c.name).toBe("evil");
+    expect(paths(c)).toEqual(["README", "index.js", "package.json"]);
+    expect(c.skipped).toEqual([{ path: "top.txt", reason: "outside the package folder (npm drops it)" }]);
+  });
+
   it("strips npm's package/ folder, reads the files into memory, and takes the identity from package.json", async () => {
     const c = await readBytes(
       "left-pad-utils-1.3.0.tgz",
@@ -121,7 +140,7 @@ describe("npm tarballs", () => {
     expect(c.kind).toBe("npm-tarball");
   });
 
-  it("keeps the paths when there are several top-level folders or a file at the top", async () => {
+  it("merges several top-level folders as npm does; keeps the paths when package.json is at the top", async () => {
     const several = await readBytes(
       "x.tgz",
       tgz([
@@ -129,7 +148,7 @@ describe("npm tarballs", () => {
         { name: "other/evil.js", body: "1" },
       ]),
     );
-    expect(paths(several)).toEqual(["other/evil.js", "package/package.json"]);
+    expect(paths(several)).toEqual(["evil.js", "package.json"]);
     const topFile = await readBytes(
       "y.tgz",
       tgz([
@@ -555,28 +574,40 @@ describe("entry names and links", () => {
     expect(e.detail).toBe("corrupt tar archive (a link or special entry with data at byte 1024)");
   });
 
-  it("skips and reports zip entries it cannot read: encrypted, unknown compression, devices", async () => {
+  it("refuses a zip with an entry it cannot read (encrypted, bzip2/LZMA: pip would still install it)", async () => {
+    const build = (mark: "enc" | "bz") => {
+      const zip = Buffer.from(
+        zipSync({
+          "evil/__init__.py": Buffer.from("import os"),
+          fifo: [Buffer.from(""), { os: 3, attrs: (0o010644 << 16) >>> 0 }],
+          "ok.py": Buffer.from("3"),
+        } as Zippable),
+      );
+      for (let i = 0; i + 4 <= zip.length; i++) {
+        if (zip.readUInt32LE(i) !== 0x02014b50) continue;
+        const name = zip.toString("latin1", i + 46, i + 46 + zip.readUInt16LE(i + 28));
+        if (name !== "evil/__init__.py") continue;
+        if (mark === "enc") zip.writeUInt16LE(zip.readUInt16LE(i + 8) | 1, i + 8);
+        else zip.writeUInt16LE(12, i + 10);
+      }
+      return zip;
+    };
+    const enc = await inputErrorOf(readBytes("x-1-py3-none-any.whl", build("enc")));
+    expect(enc.message).toMatch(/evil\/__init__\.py: encrypted entry: it cannot be analysed$/);
+    const bz = await inputErrorOf(readBytes("x-1-py3-none-any.whl", build("bz")));
+    expect(bz.message).toMatch(/evil\/__init__\.py: compression method 12 is not supported/);
+  });
+
+  it("skips and reports zip entries that are not regular files", async () => {
     const zip = Buffer.from(
       zipSync({
-        "enc.py": Buffer.from("1"),
-        "bz.py": Buffer.from("2"),
         fifo: [Buffer.from(""), { os: 3, attrs: (0o010644 << 16) >>> 0 }],
         "ok.py": Buffer.from("3"),
       } as Zippable),
     );
-    for (let i = 0; i + 4 <= zip.length; i++) {
-      if (zip.readUInt32LE(i) !== 0x02014b50) continue;
-      const name = zip.toString("latin1", i + 46, i + 46 + zip.readUInt16LE(i + 28));
-      if (name === "enc.py") zip.writeUInt16LE(zip.readUInt16LE(i + 8) | 1, i + 8);
-      if (name === "bz.py") zip.writeUInt16LE(12, i + 10);
-    }
     const c = await readBytes("x-1-py3-none-any.whl", zip);
     expect(paths(c)).toEqual(["ok.py"]);
-    expect(c.skipped).toEqual([
-      { path: "bz.py", reason: expect.stringContaining("compression method 12 is not supported") },
-      { path: "enc.py", reason: "encrypted entry (cannot be read)" },
-      { path: "fifo", reason: expect.stringContaining("not a regular file") },
-    ]);
+    expect(c.skipped).toEqual([{ path: "fifo", reason: expect.stringContaining("not a regular file") }]);
   });
 
   it("reports duplicate paths; the last entry wins, as extraction would leave it", async () => {

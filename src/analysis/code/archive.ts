@@ -327,6 +327,7 @@ interface Placed {
 function place(
   entries: RawEntry[],
   strip: (topLevel: string) => boolean,
+  npmStrip = false,
 ): { files: PackageFile[]; skipped: SkippedEntry[]; root: Set<string>; top?: string } {
   const skipped: SkippedEntry[] = [];
   const placed: Placed[] = [];
@@ -338,6 +339,25 @@ function place(
     }
     if (safe.path === "") continue; // the archive's `./`
     placed.push({ path: safe.path, entry });
+  }
+  if (npmStrip) {
+    // npm (pacote) extracts tarballs with `strip: 1`: the first folder of EVERY entry goes, whatever its name, so
+    // `package/package.json` and `other/x.js` both land at the root, and top-level files are dropped. Read it the
+    // same way, or one extra folder would hide the manifest and its install scripts.
+    const kept: Placed[] = [];
+    let top: string | undefined;
+    for (const p of placed) {
+      const slash = p.path.indexOf("/");
+      if (slash === -1) {
+        if (p.entry.type !== "dir")
+          skipped.push({ path: p.path, reason: "outside the package folder (npm drops it)" });
+        continue;
+      }
+      top ??= p.path.slice(0, slash);
+      kept.push({ path: `${top}/${p.path.slice(slash + 1)}`, entry: p.entry });
+    }
+    placed.length = 0;
+    placed.push(...kept);
   }
   // One top-level folder holding everything (no file at the top): strip it.
   let top: string | undefined;
@@ -524,7 +544,12 @@ function isNullBlock(data: Buffer, at: number): boolean {
 }
 
 function assembleTar(path: string, entries: RawEntry[]): PackageContents {
-  const { files, skipped, root, top } = place(entries, () => true);
+  // An npm tarball: some top folder holds package.json and none holds PKG-INFO (an sdist keeps its own layout).
+  const names = entries.map((e) => safeEntryPath(e.name)).filter((n): n is { path: string } => "path" in n);
+  const npm =
+    names.some((n) => /^[^/]+\/package\.json$/.test(n.path)) &&
+    !names.some((n) => /^[^/]+\/PKG-INFO$/.test(n.path));
+  const { files, skipped, root, top } = place(entries, () => true, npm);
   const name = basename(path);
   let kind: PackageKind;
   if (root.has("PKG-INFO")) kind = "sdist";
@@ -692,9 +717,14 @@ function readZipEntries(path: string, buf: Buffer, lim: ArchiveLimits): RawEntry
     } else if (fmt !== 0 && fmt !== 0o100000) {
       raw.type = "special";
     } else if (z.flags & 1) {
-      raw.skip = "encrypted entry (cannot be read)";
+      // An entry we cannot read could be what gets installed: refuse the archive rather than pass it half-read.
+      throw new InputError(path, `${z.name}: encrypted entry: it cannot be analysed`);
     } else if (z.method !== 0 && z.method !== 8) {
-      raw.skip = `compression method ${z.method} is not supported (only stored and DEFLATE); not analysed`;
+      // Python's zipfile (and so pip) also reads bzip2 (12) and LZMA (14) entries: skipping one would let it hide.
+      throw new InputError(
+        path,
+        `${z.name}: compression method ${z.method} is not supported (only stored and DEFLATE): the archive cannot be fully analysed`,
+      );
     } else if (z.size > lim.maxFileBytes) {
       raw.skip = `larger than the per-file limit of ${formatBytes(lim.maxFileBytes)} (${formatBytes(z.size)})`;
       const head = zipEntryHead(buf, z);

@@ -50,6 +50,7 @@ describe("languageOf", () => {
   it.each([
     ["pkg/mod.py", "", "python"],
     ["x.pyw", "", "python"],
+    ["distutils-precedence.pth", "", "python"],
     ["lib/index.js", "", "javascript"],
     ["lib/index.mjs", "", "javascript"],
     ["src/a.tsx", "", "javascript"],
@@ -84,6 +85,8 @@ describe("snippets", () => {
     expect(cleanSnippet(`import os${" ".repeat(300)};exec(x)`)).toBe("import os ⟨300 spaces⟩ ;exec(x)");
     expect(cleanSnippet("a\x1b[2Jb")).toBe("a\\u001b[2Jb");
     expect(cleanSnippet("x\u202ey")).toBe("x\\u202ey");
+    // invisible direction marks and line separators (Trojan Source style) are shown too
+    expect(cleanSnippet("a\u200fb\u2028c\u061cd")).toBe("a\\u200fb\\u2028c\\u061cd");
   });
 });
 
@@ -141,6 +144,24 @@ describe("inspectPackage", () => {
     expect(pkg.findings.some((f) => f.rule === "exec-obfuscated" && f.file === "scripts/setup.js")).toBe(
       true,
     );
+  });
+
+  it("analyses a file an install script runs whatever its extension, and .pth start-up lines", async () => {
+    const dir = tmpTree({
+      "package.json": JSON.stringify({
+        name: "x",
+        version: "1.0.0",
+        scripts: { postinstall: "node build.dat" },
+      }),
+      "build.dat":
+        'const cp = require("child_process");\ncp.exec(Buffer.from("ZWNobyBoaQ==", "base64").toString());\n',
+      "evil.pth": 'import base64;exec(base64.b64decode("cHJpbnQoMSk="))\n',
+    });
+    const pkg = await inspectPackage(dir, { workers: 0 });
+    const seen = pkg.findings.map((f) => `${f.severity} ${f.rule} ${f.file}`);
+    expect(seen).toContain("critical exec-obfuscated build.dat");
+    expect(seen).toContain("critical exec-obfuscated evil.pth");
+    expect(seen).toContain("high install-script package.json");
   });
 
   it("keeps a plain install script low", async () => {

@@ -71,7 +71,8 @@ export interface InspectOptions {
 /** Below this many source bytes, starting workers costs more than it saves. */
 const WORKER_THRESHOLD_BYTES = 2 * 1024 * 1024;
 
-const PY_EXT = /\.(?:py|pyw)$/i;
+// `.pth` files: their `import` lines run at every interpreter start (site.py).
+const PY_EXT = /\.(?:py|pyw|pth)$/i;
 const JS_EXT = /\.(?:js|cjs|mjs|jsx|ts|tsx|mts|cts)$/i;
 const DTS = /\.d\.(?:ts|mts|cts)$/i;
 const SHELL_EXT = /\.(?:sh|bash|zsh|ps1|psm1|bat|cmd)$/i;
@@ -122,7 +123,7 @@ export function cleanSnippet(s: string): string {
     .replace(/ {12,}/g, (m) => ` ⟨${m.length} spaces⟩ `)
     .replace(
       // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what this escapes
-      /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g,
+      /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g,
       (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`,
     )
     .slice(0, SNIPPET_MAX * 2);
@@ -290,6 +291,22 @@ export async function inspectContents(
   const texts = new Map<string, string>();
   let manifest: FileEntry | undefined;
   const hasBindingGyp = contents.files.some((f) => f.path === "binding.gyp");
+  const manifestFile = contents.files.find((f) => f.path === "package.json");
+  const gypFile = contents.files.find((f) => f.path === "binding.gyp");
+  let installScripts: ReturnType<typeof analyseNpmManifest> = [];
+  if (manifestFile) {
+    try {
+      const bindingGyp = gypFile ? gypFile.read().toString("utf8") : undefined;
+      installScripts = analyseNpmManifest(
+        { path: "package.json", text: manifestFile.read().toString("utf8") },
+        { hasBindingGyp, ...(bindingGyp !== undefined ? { bindingGyp } : {}) },
+      );
+    } catch {
+      // an unreadable manifest or binding.gyp is reported by the file loop below
+    }
+  }
+  // A file an install script runs is analysed whatever its name: `node build.dat` runs it as JavaScript.
+  const ranFiles = new Set(installScripts.flatMap((f) => f.runsFiles).map((ref) => ref.replace(/^\.\//, "")));
   const npmDeclaresPlatform = { value: false };
   for (const file of contents.files) {
     let data: Uint8Array;
@@ -312,7 +329,9 @@ export async function inspectContents(
     }
     if (looksBinary(data)) continue;
     const head = Buffer.from(data.buffer, data.byteOffset, Math.min(data.length, 256)).toString("utf8");
-    const lang = languageOf(file.path, head);
+    const lang =
+      languageOf(file.path, head) ??
+      (ranFiles.has(file.path) && !/\.(?:json|node)$/i.test(file.path) ? "javascript" : undefined);
     if (!lang) continue;
     const text = Buffer.from(data.buffer, data.byteOffset, data.byteLength).toString("utf8");
     texts.set(file.path, text);
@@ -369,13 +388,7 @@ export async function inspectContents(
   });
 
   if (manifest) {
-    const text = texts.get("package.json")!;
-    const gyp = entries.get("binding.gyp");
-    const bindingGyp = gyp ? Buffer.from(gyp.data).toString("utf8") : undefined;
-    for (const f of analyseNpmManifest(
-      { path: "package.json", text },
-      { hasBindingGyp, ...(bindingGyp !== undefined ? { bindingGyp } : {}) },
-    )) {
+    for (const f of installScripts) {
       const flagged = flaggedRunFiles(
         f.runsFiles.map((ref) => resolveRunFile(ref, entries)).filter((p): p is string => p !== undefined),
         raw,
@@ -557,8 +570,10 @@ export async function inspectPaths(paths: string[], options: InspectPathsOptions
       }
       const pkg = await inspectContents(contents, { ...options, ...(pool ? { pool } : {}) });
       for (const s of pkg.skipped) warnings.push({ file: `${pkg.path}`, message: `${s.path}: ${s.reason}` });
+      // A file that could not be analysed makes the run incomplete (exit 2): code nested deeply enough to defeat
+      // a parser must not pass the gate as clean.
       for (const e of pkg.errors)
-        warnings.push({ file: pkg.path, message: `${e.file}: not analysed: ${e.message}` });
+        errors.push({ file: pkg.path, message: `${e.file}: not analysed: ${e.message}` });
       packages.push(pkg);
     }
   } finally {
