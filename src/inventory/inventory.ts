@@ -58,6 +58,7 @@ interface Local {
   deps: readonly DependencyRef[];
   unpinned?: Unpinned;
   resolved?: string;
+  installScript?: boolean;
   markers?: string;
   extras?: string[];
   purl: string;
@@ -247,6 +248,7 @@ function toLocal(pkg: ExtractedPackage, file: FileResult): Local | undefined {
     deps: normaliseDeps(ecosystem, pkg.dependencies),
     unpinned: pkg.unpinned,
     resolved: pkg.resolved,
+    installScript: pkg.installScript,
     markers: pkg.markers,
     extras: pkg.extras?.length ? [...pkg.extras] : undefined,
     purl: buildPurl(ecosystem, name, version),
@@ -452,6 +454,7 @@ function mergeByPurl(lists: Iterable<Local[]>): Map<string, Component> {
         };
         if (c.unpinned) comp.unpinned = c.unpinned;
         if (c.resolved) comp.resolved = c.resolved;
+        if (c.installScript) comp.installScript = true;
         if (c.markers) comp.markers = c.markers;
         if (c.extras) comp.extras = c.extras;
         byPurl.set(c.purl, comp);
@@ -462,6 +465,7 @@ function mergeByPurl(lists: Iterable<Local[]>): Map<string, Component> {
         comp.sources.push(c.source);
         comp.unpinned ??= c.unpinned;
         comp.resolved ??= c.resolved;
+        if (c.installScript) comp.installScript = true;
         comp.markers ??= c.markers;
         if (c.extras) comp.extras = union(comp.extras ?? [], c.extras);
       }

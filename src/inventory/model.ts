@@ -57,6 +57,8 @@ export interface ExtractedPackage {
   unpinned?: Unpinned;
   /** Where the package is downloaded from, when the file records it (npm `resolved`, a URL requirement). */
   resolved?: string;
+  /** The lockfile records that the package has install-time scripts (package-lock `hasInstallScript`). */
+  installScript?: boolean;
   /** PEP 508 environment marker, kept as written. */
   markers?: string;
   /** Requested extras (PyPI). */
@@ -90,6 +92,8 @@ export interface Component {
   dependencies: string[];
   unpinned?: Unpinned;
   resolved?: string;
+  /** The lockfile says the package runs scripts at install (npm `hasInstallScript`). */
+  installScript?: boolean;
   markers?: string;
   extras?: string[];
 }

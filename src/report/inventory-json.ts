@@ -28,6 +28,7 @@ export function componentJson(c: Component): Record<string, unknown> {
   };
   if (c.unpinned) out.unpinned = c.unpinned;
   if (c.resolved) out.resolved = c.resolved;
+  if (c.installScript) out.installScript = true;
   if (c.markers) out.markers = c.markers;
   if (c.extras) out.extras = c.extras;
   return out;

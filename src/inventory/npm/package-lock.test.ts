@@ -122,6 +122,25 @@ describe("lockfileVersion 3 with workspaces (packages section)", () => {
     expect(r.packages.some((p) => p.name === "string-width-cjs")).toBe(false);
   });
 
+  it("records hasInstallScript (what review and policy need to see new install scripts)", async () => {
+    const r = await lock({
+      lockfileVersion: 3,
+      packages: {
+        "": { name: "app", dependencies: { esbuild: "0.25.0", ms: "2.1.3" } },
+        "node_modules/esbuild": { version: "0.25.0", hasInstallScript: true },
+        "node_modules/ms": { version: "2.1.3" },
+      },
+    });
+    expect(get(r, "esbuild").installScript).toBe(true);
+    expect(get(r, "ms").installScript).toBeUndefined();
+    await expect(
+      lock({
+        lockfileVersion: 3,
+        packages: { "": {}, "node_modules/x": { version: "1.0.0", hasInstallScript: "yes" } },
+      }),
+    ).rejects.toThrow(/hasInstallScript: expected true or false/);
+  });
+
   it("keeps integrity as the hash and resolved as the download URL", async () => {
     const r = await fixture("v3-workspaces.json");
     const chalk = get(r, "chalk");

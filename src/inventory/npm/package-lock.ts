@@ -443,6 +443,9 @@ function readPackages(
       dependencies: undefined,
       unpinned,
       resolved: resolved || undefined,
+      ...(check.flag(entry.hasInstallScript, loc, "hasInstallScript") === true
+        ? { installScript: true }
+        : {}),
     };
     check.flag(entry.inBundle, loc, "inBundle");
     loc.pkg = pkg;
