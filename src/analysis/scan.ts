@@ -6,9 +6,9 @@ import { isAbsolute, relative, resolve, sep } from "node:path";
 import { nameKey } from "../advisories/names.js";
 import type { AdvisorySource } from "../advisories/osv.js";
 import type { Component, Ecosystem, Inventory, InventoryError } from "../inventory/model.js";
-import { parsePurl } from "../inventory/normalise.js";
 import { type AllowEntry, type IgnoreEntry, type IgnoreSource, staticIgnores } from "../policy/config.js";
 import { applyIgnores } from "../policy/ignores.js";
+import { packageSpecMatches } from "../policy/package-spec.js";
 import type { DeepOptions } from "./deep.js";
 import type { Finding, FindingSeverity, PopularListInfo, ScanReport, ScanSummary } from "./finding.js";
 import { SEVERITIES } from "./finding.js";
@@ -115,20 +115,9 @@ function fromRegistry(c: Component): boolean {
   return kind !== "vcs" && kind !== "url" && kind !== "path" && kind !== "editable";
 }
 
-/** Does an allow entry (a name, or a purl with or without version) cover this component? */
+/** Does an allow entry (a name, `name@version`, or a purl with or without version) cover this component? */
 export function allowCovers(entry: string, c: Component): boolean {
-  if (entry.startsWith("pkg:")) {
-    let p: ReturnType<typeof parsePurl>;
-    try {
-      p = parsePurl(entry);
-    } catch {
-      return false;
-    }
-    if (p.ecosystem !== c.ecosystem || nameKey(c.ecosystem, p.name) !== nameKey(c.ecosystem, c.name))
-      return false;
-    return !p.version || p.version === c.version;
-  }
-  return nameKey(c.ecosystem, entry) === nameKey(c.ecosystem, c.name);
+  return packageSpecMatches(entry, c);
 }
 
 /**

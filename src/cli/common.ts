@@ -43,6 +43,14 @@ export function inventoryOptions(flags: InputFlags, global: GlobalOptions): Inve
   };
 }
 
+/** `--fail-on`: the gate threshold of `scan` and `inspect` (the analysis's FailOn values). */
+export function failOnOption(): Option {
+  return new Option(
+    "--fail-on <severity>",
+    "exit 1 when a finding is at or above this severity (default: high)",
+  ).choices(["critical", "high", "medium", "low", "none"]);
+}
+
 export function formatOption(choices: string[], fallback: string): Option {
   return new Option("-f, --format <format>", "output format").choices(choices).default(fallback);
 }

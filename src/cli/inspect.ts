@@ -1,7 +1,7 @@
-import { type Command, Option } from "commander";
+import type { Command } from "commander";
 import type { FailOn } from "../analysis/scan.js";
 import { TOOL_VERSION } from "../version.js";
-import { emit, formatOption, type GlobalOptions, warn } from "./common.js";
+import { emit, failOnOption, formatOption, type GlobalOptions, warn } from "./common.js";
 
 type InspectFormat = "table" | "json" | "sarif";
 
@@ -13,8 +13,6 @@ interface Flags {
   workers?: string;
   color?: boolean;
 }
-
-const FAIL_ON_CHOICES: FailOn[] = ["critical", "high", "medium", "low", "none"];
 
 export function registerInspect(
   program: Command,
@@ -29,12 +27,7 @@ export function registerInspect(
     .argument("<paths...>", "packages to analyse (never executed, imported or installed)")
     .addOption(formatOption(["table", "json", "sarif"], "table"))
     .option("-o, --output <file>", "write the report to this file (atomically) instead of stdout")
-    .addOption(
-      new Option(
-        "--fail-on <severity>",
-        "exit 1 when a finding is at or above this severity (default: high)",
-      ).choices(FAIL_ON_CHOICES as string[]),
-    )
+    .addOption(failOnOption())
     .option(
       "--config <file>",
       "project file with accepted findings and settings (default: nearest .depwarden.yaml)",

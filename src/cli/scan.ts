@@ -1,4 +1,4 @@
-import { type Command, Option } from "commander";
+import type { Command } from "commander";
 import type { AdvisorySource } from "../advisories/osv.js";
 import type { ScanReport } from "../analysis/finding.js";
 import type { FailOn } from "../analysis/scan.js";
@@ -8,6 +8,7 @@ import { TOOL_VERSION } from "../version.js";
 import {
   addInputOptions,
   emit,
+  failOnOption,
   formatOption,
   type GlobalOptions,
   type InputFlags,
@@ -62,7 +63,6 @@ function usageError(message: string): never {
   throw new UsageError(message);
 }
 
-const FAIL_ON_CHOICES: FailOn[] = ["critical", "high", "medium", "low", "none"];
 const DEFAULT_MAX_AGE_MS = 7 * 86_400_000;
 
 export function registerScan(program: Command, global: () => GlobalOptions, setExit: (code: number) => void) {
@@ -75,12 +75,7 @@ export function registerScan(program: Command, global: () => GlobalOptions, setE
       .argument("[paths...]", "files or directories to read (default: the current directory)")
       .addOption(formatOption(["table", "json", "sarif", "markdown", "cyclonedx-json"], "table"))
       .option("-o, --output <file>", "write the report to this file (atomically) instead of stdout")
-      .addOption(
-        new Option(
-          "--fail-on <severity>",
-          "exit 1 when a finding is at or above this severity (default: high)",
-        ).choices(FAIL_ON_CHOICES as string[]),
-      )
+      .addOption(failOnOption())
       .option("--db <path>", "advisory store to use (default: $DEPWARDEN_DB, else the user cache directory)")
       .option("--online", "query the OSV API instead of the local store (sends package names and versions)")
       .option("--online-url <url>", "OSV API base URL for --online (default: https://api.osv.dev)")

@@ -27,7 +27,7 @@ export type Input =
   | { type: "dir"; path: string; extractor: DirExtractor };
 
 /** Directory names never descended into: VCS data and caches that hold no project manifests. */
-const SKIP_DIRS = new Set([
+export const SKIP_DIRS: ReadonlySet<string> = new Set([
   ".git",
   ".hg",
   ".svn",

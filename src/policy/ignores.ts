@@ -1,47 +1,17 @@
-/** Applying `.depwarden.yaml` ignores to findings: an ignore names one id and covers that flaw's aliases. */
-import { nameKey } from "../advisories/names.js";
 import type { Finding } from "../analysis/finding.js";
 import type { InventoryError } from "../inventory/model.js";
-import { parsePurl } from "../inventory/normalise.js";
-import { compareVersions } from "../versions/index.js";
 import type { IgnoreEntry, IgnoreSource } from "./config.js";
+import { packageSpecMatches } from "./package-spec.js";
 
 /** The last instant an entry suppresses: the end of its `expires` day, UTC. */
 export function expiryInstant(expires: string): number {
   return Date.parse(`${expires}T23:59:59.999Z`);
 }
 
-function packageMatches(spec: string, f: Finding): boolean {
-  let name: string;
-  let version: string | undefined;
-  if (spec.startsWith("pkg:")) {
-    let p: ReturnType<typeof parsePurl>;
-    try {
-      p = parsePurl(spec);
-    } catch {
-      return false;
-    }
-    if (p.ecosystem !== f.ecosystem) return false;
-    name = p.name;
-    version = p.version ?? undefined;
-  } else {
-    const at = spec.lastIndexOf("@");
-    name = at > 0 ? spec.slice(0, at) : spec;
-    version = at > 0 ? spec.slice(at + 1) : undefined;
-  }
-  if (nameKey(f.ecosystem, name) !== nameKey(f.ecosystem, f.name)) return false;
-  if (!version) return true;
-  try {
-    return compareVersions(f.ecosystem, version, f.version) === 0; // 2.2.02 is 2.2.2 on PyPI
-  } catch {
-    return version === f.version;
-  }
-}
-
 export function ignoreCovers(entry: IgnoreEntry, f: Finding): boolean {
   const id = entry.id.toUpperCase();
   if (f.id.toUpperCase() !== id && !f.aliases.some((a) => a.toUpperCase() === id)) return false;
-  if (entry.package && !packageMatches(entry.package, f)) return false;
+  if (entry.package && !packageSpecMatches(entry.package, f)) return false;
   return true;
 }
 

@@ -60,45 +60,25 @@ export function diffInventories(base: Inventory, head: Inventory): DependencyCha
     const a = after.get(key) ?? new Map<string, Component>();
     const gone = [...b.keys()].filter((v) => !a.has(v));
     const came = [...a.keys()].filter((v) => !b.has(v));
-    if (gone.length === 1 && came.length === 1) {
-      const from = gone[0]!;
-      const to = came[0]!;
-      const c = a.get(to)!;
+    const change = (c: Component, kind: ChangeKind, from: string | null, to: string | null) =>
       changes.push({
         ecosystem: c.ecosystem,
         name: c.name,
         purl: c.purl,
-        change: order(c.ecosystem, to, from) >= 0 ? "upgraded" : "downgraded",
+        change: kind,
         from,
         to,
         direct: c.direct,
       });
+    if (gone.length === 1 && came.length === 1) {
+      const from = gone[0]!;
+      const to = came[0]!;
+      const c = a.get(to)!;
+      change(c, order(c.ecosystem, to, from) >= 0 ? "upgraded" : "downgraded", from, to);
       continue;
     }
-    for (const v of came) {
-      const c = a.get(v)!;
-      changes.push({
-        ecosystem: c.ecosystem,
-        name: c.name,
-        purl: c.purl,
-        change: "added",
-        from: null,
-        to: v,
-        direct: c.direct,
-      });
-    }
-    for (const v of gone) {
-      const c = b.get(v)!;
-      changes.push({
-        ecosystem: c.ecosystem,
-        name: c.name,
-        purl: c.purl,
-        change: "removed",
-        from: v,
-        to: null,
-        direct: c.direct,
-      });
-    }
+    for (const v of came) change(a.get(v)!, "added", null, v);
+    for (const v of gone) change(b.get(v)!, "removed", v, null);
   }
   // Stable: ecosystem, direct first, name, kind, versions.
   return changes.sort(

@@ -9,9 +9,9 @@ import { basename } from "node:path";
 import { InputError } from "../../errors.js";
 import type { Ecosystem } from "../../inventory/model.js";
 import { buildPurl } from "../../inventory/normalise.js";
-import { acceptNames } from "../../policy/accepts.js";
 import type { AcceptEntry } from "../../policy/config.js";
 import { expiryInstant } from "../../policy/ignores.js";
+import { acceptNames } from "../../policy/package-spec.js";
 import type { Acceptance } from "../finding.js";
 import type { FailOn } from "../scan.js";
 import { SEVERITY_ORDER, type Severity } from "../severity.js";
@@ -294,11 +294,19 @@ export async function inspectContents(
   const manifestFile = contents.files.find((f) => f.path === "package.json");
   const gypFile = contents.files.find((f) => f.path === "binding.gyp");
   let installScripts: ReturnType<typeof analyseNpmManifest> = [];
+  // Read before the other files (the scripts say which files run at install), and only once: the file loop
+  // below takes these bytes instead of reading the files again.
+  const early = new Map<string, Uint8Array>();
+  const readEarly = (f: PackageFile) => {
+    const data = f.read();
+    early.set(f.path, data);
+    return Buffer.from(data.buffer, data.byteOffset, data.byteLength).toString("utf8");
+  };
   if (manifestFile) {
     try {
-      const bindingGyp = gypFile ? gypFile.read().toString("utf8") : undefined;
+      const bindingGyp = gypFile ? readEarly(gypFile) : undefined;
       installScripts = analyseNpmManifest(
-        { path: "package.json", text: manifestFile.read().toString("utf8") },
+        { path: "package.json", text: readEarly(manifestFile) },
         { hasBindingGyp, ...(bindingGyp !== undefined ? { bindingGyp } : {}) },
       );
     } catch {
@@ -311,7 +319,7 @@ export async function inspectContents(
   for (const file of contents.files) {
     let data: Uint8Array;
     try {
-      data = file.read();
+      data = early.get(file.path) ?? file.read();
     } catch (e) {
       const why = e instanceof InputError ? e.detail : ((e as NodeJS.ErrnoException).code ?? String(e));
       pkg.errors.push({ file: file.path, message: `cannot read: ${why}` });

@@ -17,9 +17,11 @@
  * metadata folder's own files are always included. Namespace packages shared by several distributions
  * (`google`, `zope`) are listed with each of them when only `top_level.txt` says what is whose.
  */
+
 import { type Dirent, lstatSync, readdirSync, realpathSync, statSync } from "node:fs";
 import { basename, dirname, join, posix, relative, resolve, sep } from "node:path";
 import { InputError } from "../../errors.js";
+import { SKIP_DIRS } from "../../inventory/discover.js";
 import { buildPurl, normalisePypiName } from "../../inventory/normalise.js";
 import { parseHeaders } from "../../inventory/pypi/site-packages.js";
 import {
@@ -56,16 +58,6 @@ export interface FindInstalledOptions {
 }
 
 const INSTALLED_DIRS = new Set(["node_modules", "site-packages", "dist-packages"]);
-/** Never descended into while searching for installed trees. */
-const SEARCH_SKIP = new Set([
-  ".git",
-  ".hg",
-  ".svn",
-  "__pycache__",
-  ".mypy_cache",
-  ".pytest_cache",
-  ".ruff_cache",
-]);
 /** Virtual stores of isolated layouts: pnpm's and Bun's (same shape). */
 const STORES = new Set([".pnpm", ".bun"]);
 /** Metadata files are small; anything larger is not one. */
@@ -117,7 +109,7 @@ export function findInstalledPackages(dir: string, options: FindInstalledOptions
     if (!entries) return;
     for (const entry of entries) {
       if (budget.hit) return;
-      if (!entry.isDirectory() || SEARCH_SKIP.has(entry.name)) continue; // links are not followed
+      if (!entry.isDirectory() || SKIP_DIRS.has(entry.name)) continue; // links are not followed
       visit(join(d, entry.name), entry.name);
     }
   };
