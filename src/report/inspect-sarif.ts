@@ -6,12 +6,16 @@
 import { createHash } from "node:crypto";
 import { relative, resolve } from "node:path";
 import { codeFindingFailsGate, type InspectFinding, type InspectReport } from "../analysis/code/inspect.js";
-import { referenceUrl, ruleById } from "../analysis/code/rules.js";
+import { ruleById } from "../analysis/code/rules.js";
 import type { Severity } from "../analysis/severity.js";
 import { TOOL_NAME } from "../version.js";
-import { artifactLocation, SARIF_SCHEMA_URI } from "./scan-sarif.js";
-
-const SCORE: Partial<Record<Severity, number>> = { critical: 9.5, high: 8.0, medium: 5.5, low: 2.0 };
+import {
+  artifactLocation,
+  codeRuleDescription,
+  codeRuleTags,
+  SARIF_SCHEMA_URI,
+  SEVERITY_SCORE,
+} from "./scan-sarif.js";
 
 function level(s: Severity): "error" | "warning" | "note" {
   return s === "critical" || s === "high" ? "error" : s === "medium" ? "warning" : "note";
@@ -41,29 +45,16 @@ export function formatInspectSarif(report: InspectReport, options: { toolVersion
   const ruleIds = [...used.keys()].sort();
   const rules = ruleIds.map((id) => {
     const r = ruleById(id)!;
-    const links = r.references.map((ref) => `- ${ref}: ${referenceUrl(ref)}`);
     return {
       id,
       name: r.title,
-      shortDescription: { text: r.title },
-      fullDescription: { text: `${r.description} ${r.rationale}`.slice(0, 1024) },
-      helpUri: referenceUrl(r.references[0]!),
-      help: {
-        text: [r.description, r.rationale, "References:", ...links].join("\n"),
-        markdown: [
-          r.description,
-          "",
-          r.rationale,
-          "",
-          "References:",
-          "",
-          ...r.references.map((ref) => `- [${ref}](${referenceUrl(ref)})`),
-        ].join("\n"),
-      },
+      ...codeRuleDescription(id),
       defaultConfiguration: { level: level(r.severity) },
       properties: {
-        tags: ["security", r.type, ...r.references],
-        ...(SCORE[r.severity] !== undefined ? { "security-severity": SCORE[r.severity]!.toFixed(1) } : {}),
+        tags: ["security", r.type, ...codeRuleTags(id)],
+        ...(SEVERITY_SCORE[r.severity] !== undefined
+          ? { "security-severity": SEVERITY_SCORE[r.severity]!.toFixed(1) }
+          : {}),
       },
     };
   });
@@ -97,7 +88,9 @@ export function formatInspectSarif(report: InspectReport, options: { toolVersion
         properties: {
           severity: f.severity,
           sha256: f.sha256,
-          ...(SCORE[f.severity] !== undefined ? { "security-severity": SCORE[f.severity]!.toFixed(1) } : {}),
+          ...(SEVERITY_SCORE[f.severity] !== undefined
+            ? { "security-severity": SEVERITY_SCORE[f.severity]!.toFixed(1) }
+            : {}),
           ...(f.expiredAcceptance ? { expiredAcceptance: f.expiredAcceptance } : {}),
         },
         ...(acceptance

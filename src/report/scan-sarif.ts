@@ -41,7 +41,7 @@ export const SRCROOT = "%SRCROOT%";
  * rating (over 9.0 critical, 7.0–8.9 high, 4.0–6.9 medium, 0.1–3.9 low). `unknown` is rated as `high`, as
  * the gate treats it; `info` has none (GitHub: no security severity).
  */
-const SEVERITY_SCORE: Partial<Record<FindingSeverity, number>> = {
+export const SEVERITY_SCORE: Partial<Record<FindingSeverity, number>> = {
   critical: 9.5,
   high: 8.0,
   unknown: 8.0,
@@ -234,11 +234,14 @@ function typosquatRuleJson(rule: Rule): Record<string, unknown> {
   };
 }
 
-function codeRuleJson(rule: Rule): Record<string, unknown> {
-  const meta = ruleById(rule.id);
-  const f = rule.findings[0]!;
-  const title = meta?.title ?? rule.id;
-  const description = meta?.description ?? oneLine(f.summary);
+/**
+ * The description, help and help link of a package-contents rule (src/analysis/code/rules.ts), as `scan --deep`
+ * and `inspect` both show it. `fallback` describes a rule id the catalogue does not know.
+ */
+export function codeRuleDescription(id: string, fallback = ""): Record<string, unknown> {
+  const meta = ruleById(id);
+  const title = meta?.title ?? id;
+  const description = meta?.description ?? fallback;
   const rationale = meta?.rationale ?? "";
   const refs = referenceLinks(meta?.references ?? []);
   const todo =
@@ -246,20 +249,19 @@ function codeRuleJson(rule: Rule): Record<string, unknown> {
     "it is a false positive, accept it in .depwarden.yaml (accept: package, rule, the file's sha256, reason, " +
     "approvedBy): it stays accepted while the file is unchanged.";
   return {
-    id: rule.id,
-    shortDescription: { text: clip(`${rule.id}: ${title}`, MAX_DESCRIPTION) },
+    shortDescription: { text: clip(`${id}: ${title}`, MAX_DESCRIPTION) },
     fullDescription: { text: clip(`${description} ${rationale}`.trim(), MAX_DESCRIPTION) },
     ...(refs[0] ? { helpUri: refs[0].url } : {}),
     help: {
       text: [
-        `${rule.id}: ${title}`,
+        `${id}: ${title}`,
         description,
         ...(rationale ? [rationale] : []),
         todo,
         ...(refs.length ? ["References:", ...refs.map((r) => `- ${r.id}: ${r.url}`)] : []),
       ].join("\n"),
       markdown: [
-        `**${mdText(rule.id)}**: ${mdText(title)}`,
+        `**${mdText(id)}**: ${mdText(title)}`,
         "",
         mdText(description),
         ...(rationale ? ["", mdText(rationale)] : []),
@@ -268,8 +270,21 @@ function codeRuleJson(rule: Rule): Record<string, unknown> {
         ...(refs.length ? ["", "References:", "", ...refs.map((r) => `- ${mdLink(r.id, r.url)}`)] : []),
       ].join("\n"),
     },
+  };
+}
+
+/** GitHub tags for a package-contents rule: its type and its CWE/ATT&CK references. */
+export function codeRuleTags(id: string): string[] {
+  return (ruleById(id)?.references ?? []).map(referenceTag);
+}
+
+function codeRuleJson(rule: Rule): Record<string, unknown> {
+  const f = rule.findings[0]!;
+  return {
+    id: rule.id,
+    ...codeRuleDescription(rule.id, oneLine(f.summary)),
     defaultConfiguration: { level: ruleLevel(rule) },
-    properties: ruleProperties(rule, meta?.type ?? f.type, (meta?.references ?? []).map(referenceTag)),
+    properties: ruleProperties(rule, ruleById(rule.id)?.type ?? f.type, codeRuleTags(rule.id)),
   };
 }
 
