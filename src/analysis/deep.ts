@@ -46,6 +46,8 @@ export interface DeepOptions {
   /** An unexpected exception (a bug) while inspecting a package, for `--debug`. */
   onInternalError?: (path: string, e: unknown) => void;
   engine?: DeepEngine;
+  /** Inspect only the installed packages this accepts (`review --deep`: the changed ones). Default: all. */
+  select?: (pkg: InstalledPackage) => boolean;
 }
 
 export interface DeepResult {
@@ -56,6 +58,8 @@ export interface DeepResult {
   /** Directories or packages that could not be read: the deep scan is incomplete (exit 2). */
   errors: InventoryError[];
   summary: DeepSummary;
+  /** purls of the packages inspected (read and analysed). */
+  inspected: string[];
 }
 
 async function defaultEngine(): Promise<DeepEngine> {
@@ -193,6 +197,7 @@ export async function inspectInstalled(
       });
     }
     for (const pkg of found) {
+      if (options.select && !options.select(pkg)) continue;
       const key = `${resolve(pkg.root)}\u0000${pkg.purl}`;
       if (seen.has(key)) continue;
       seen.add(key);
@@ -258,7 +263,7 @@ export async function inspectInstalled(
   });
   errors.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
   warnings.push(...acceptWarnings(accepts, inspected, now));
-  return { findings, warnings, errors, summary };
+  return { findings, warnings, errors, summary, inspected: inspected.map(({ pkg }) => pkg.purl) };
 }
 
 /**

@@ -12,7 +12,9 @@ export type FindingType =
   | "malicious-package"
   | "typosquat"
   | "malicious-code"
-  | "install-script";
+  | "install-script"
+  /** `depwarden review` only: a policy check on a dependency change (src/review/model.ts PolicyRule). */
+  | "policy";
 
 /** For `typosquat` findings: the popular package the name imitates. */
 export interface Imitation {

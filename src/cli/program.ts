@@ -2,19 +2,27 @@
 import { Command, CommanderError } from "commander";
 import { InputError, UsageError } from "../errors.js";
 import { TOOL_NAME, TOOL_VERSION } from "../version.js";
+import { registerApprove } from "./approve.js";
 import type { GlobalOptions } from "./common.js";
 import { registerDb } from "./db.js";
 import { registerInspect } from "./inspect.js";
 import { registerInventory } from "./inventory.js";
+import { registerReview } from "./review.js";
 import { registerSbom } from "./sbom.js";
 import { registerScan } from "./scan.js";
 
+/** The stdout listener is installed once per process (tests call `main` many times). */
+let stdoutGuarded = false;
+
 export async function main(argv: string[]): Promise<number> {
   // `depwarden inventory | head`: a reader that stops early is not an error worth a stack trace.
-  process.stdout.on("error", (e: NodeJS.ErrnoException) => {
-    if (e.code === "EPIPE") process.exit(process.exitCode ?? 0);
-    throw e;
-  });
+  if (!stdoutGuarded) {
+    stdoutGuarded = true;
+    process.stdout.on("error", (e: NodeJS.ErrnoException) => {
+      if (e.code === "EPIPE") process.exit(process.exitCode ?? 0);
+      throw e;
+    });
+  }
   let exitCode = 0;
   const program = new Command(TOOL_NAME)
     .description(
@@ -34,7 +42,9 @@ export async function main(argv: string[]): Promise<number> {
   registerSbom(program, global, setExit);
   registerScan(program, global, setExit);
   registerInspect(program, global, setExit);
+  registerReview(program, global, setExit);
   registerDb(program, global, setExit);
+  registerApprove(program, global, setExit);
   for (const cmd of program.commands) cmd.exitOverride();
 
   try {

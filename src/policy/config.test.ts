@@ -1,8 +1,9 @@
 import { join, relative } from "node:path";
 import { describe, expect, it } from "vitest";
+import { DEFAULT_REVIEW_POLICY } from "../review/model.js";
 import { inputErrorOfCall } from "../test-helpers/extract.js";
 import { tmpTree } from "../test-helpers/tmp.js";
-import { findConfigFile, loadConfigFile, loadProjectConfig } from "./config.js";
+import { findConfigFile, loadConfigFile, loadProjectConfig, resolveReviewPolicy } from "./config.js";
 
 const VALID = `version: 1
 scan:
@@ -99,7 +100,7 @@ accept:
     [
       "an unknown top-level key",
       "ignores:\n  - id: X\n",
-      "1:1: ignores: unknown key (expected one of: version, scan, ignore, typosquat, accept)",
+      "1:1: ignores: unknown key (expected one of: version, scan, ignore, typosquat, accept, review)",
     ],
     [
       "an unknown key in an ignore",
@@ -250,6 +251,203 @@ describe("findConfigFile / loadProjectConfig", () => {
     expect(cfg.source.entriesFor([join(tmpTree({ x: "" }), "x")]).map((e) => e.id)).toEqual(["A"]);
     expect(inputErrorOfCall(() => loadProjectConfig([dir], join(dir, "nope.yaml"))).message).toContain(
       "config file not found",
+    );
+  });
+});
+
+const REVIEW = `scan:
+  failOn: critical
+review:
+  failOn: medium
+  typosquats: warn
+  maliciousCode: off
+  installScripts: warn
+  allowInstallScripts: [esbuild, "@swc/*"]
+  nonRegistrySources: warn
+  unpinned: off
+  integrity: warn
+  downgrades: fail
+  deny:
+    - event-stream
+    - package: "colors"
+      reason: sabotaged by its maintainer in 2022
+  dependencyOnly: {allow: [CHANGELOG.md, "docs/**"]}
+  requireApproval: direct
+`;
+
+describe("review:", () => {
+  const load = (text: string) => {
+    const dir = tmpTree({ ".depwarden.yaml": text });
+    return loadConfigFile(join(dir, ".depwarden.yaml"), ".depwarden.yaml");
+  };
+
+  it("reads every key, deny entries with their lines", () => {
+    const cfg = load(REVIEW);
+    expect(cfg.review).toEqual({
+      failOn: "medium",
+      typosquats: "warn",
+      maliciousCode: "off",
+      installScripts: "warn",
+      allowInstallScripts: ["esbuild", "@swc/*"],
+      nonRegistrySources: "warn",
+      unpinned: "off",
+      integrity: "warn",
+      downgrades: "fail",
+      deny: [
+        { package: "event-stream", source: ".depwarden.yaml", line: 14 },
+        {
+          package: "colors",
+          reason: "sabotaged by its maintainer in 2022",
+          source: ".depwarden.yaml",
+          line: 15,
+        },
+      ],
+      dependencyOnly: { enabled: true, allow: ["CHANGELOG.md", "docs/**"] },
+      requireApproval: "direct",
+    });
+    expect(resolveReviewPolicy(cfg)).toEqual({ ...cfg.review, failOn: "medium" });
+  });
+
+  it("keeps only the keys the file sets; the policy fills the defaults", () => {
+    const cfg = load("review:\n  downgrades: off\n");
+    expect(cfg.review).toEqual({ downgrades: "off" });
+    expect(Object.keys(cfg.review ?? {})).toEqual(["downgrades"]);
+    expect(resolveReviewPolicy(cfg)).toEqual({ ...DEFAULT_REVIEW_POLICY, downgrades: "off" });
+    // no review section at all: the defaults
+    expect(load("version: 1\n").review).toBeUndefined();
+    expect(resolveReviewPolicy(load("version: 1\n"))).toEqual(DEFAULT_REVIEW_POLICY);
+  });
+
+  it("failOn falls back to scan.failOn of the file, then high", () => {
+    expect(resolveReviewPolicy(load("scan:\n  failOn: low\nreview:\n  unpinned: warn\n")).failOn).toBe("low");
+    expect(resolveReviewPolicy(load("scan:\n  failOn: low\n")).failOn).toBe("low");
+    expect(resolveReviewPolicy(load("review:\n  failOn: none\nscan:\n  failOn: low\n")).failOn).toBe("none");
+    expect(resolveReviewPolicy(load("review: {}\n")).failOn).toBe("high");
+  });
+
+  it("the resolved policy does not share the defaults' arrays", () => {
+    const policy = resolveReviewPolicy(load("review: {}\n"));
+    policy.deny.push({ package: "x" });
+    policy.dependencyOnly.allow.push("x");
+    expect(DEFAULT_REVIEW_POLICY.deny).toEqual([]);
+    expect(DEFAULT_REVIEW_POLICY.dependencyOnly.allow).toEqual([]);
+  });
+
+  it.each([
+    ["true", { enabled: true, allow: [] }],
+    ["false", { enabled: false, allow: [] }],
+    ["{allow: [README.md]}", { enabled: true, allow: ["README.md"] }],
+    ["{}", { enabled: true, allow: [] }],
+    ["{enabled: false, allow: [README.md]}", { enabled: false, allow: ["README.md"] }],
+  ])("dependencyOnly: %s", (value, expected) => {
+    const cfg = load(`review:\n  dependencyOnly: ${value}\n`);
+    expect(cfg.review?.dependencyOnly).toEqual(expected);
+    expect(resolveReviewPolicy(cfg).dependencyOnly).toEqual(expected);
+  });
+
+  it.each([
+    [
+      "an unknown review key",
+      "review:\n  typosquat: warn\n",
+      "2:3: review.typosquat: unknown key (expected one of: failOn, typosquats, maliciousCode, installScripts, allowInstallScripts, nonRegistrySources, unpinned, integrity, downgrades, deny, dependencyOnly, requireApproval)",
+    ],
+    [
+      "a bad action",
+      "review:\n  unpinned: block\n",
+      '2:13: review.unpinned: Invalid option: expected one of "fail"|"warn"|"off"',
+    ],
+    ["a bad failOn", "review:\n  failOn: info\n", "2:11: review.failOn:"],
+    ["a bad requireApproval", "review:\n  requireApproval: some\n", "2:20: review.requireApproval:"],
+    [
+      "an unknown key in a deny entry",
+      "review:\n  deny:\n    - package: x\n      why: bad\n",
+      "4:7: review.deny[0].why: unknown key (expected one of: package, reason)",
+    ],
+    [
+      "a deny entry without a package",
+      "review:\n  deny:\n    - reason: bad\n",
+      "3:7: review.deny[0].package: Invalid input: expected string, received undefined",
+    ],
+    [
+      "a deny entry of the wrong type",
+      "review:\n  deny:\n    - 3\n",
+      "3:7: review.deny[0]: expected a package pattern or {package, reason}",
+    ],
+    ["an empty deny entry", "review:\n  deny: ['']\n", "2:10: review.deny[0]: deny entry must not be empty"],
+    [
+      "a deny purl of another ecosystem",
+      "review:\n  deny:\n    - package: pkg:maven/a/b\n",
+      '3:16: review.deny[0].package: purl type "maven" is not supported',
+    ],
+    [
+      "an allowInstallScripts entry that is not a purl",
+      "review:\n  allowInstallScripts: ['pkg:']\n",
+      "2:25: review.allowInstallScripts[0]: not a valid purl",
+    ],
+    [
+      "an unknown dependencyOnly key",
+      "review:\n  dependencyOnly: {allowed: [a]}\n",
+      "2:20: review.dependencyOnly.allowed: unknown key (expected one of: enabled, allow)",
+    ],
+    [
+      "dependencyOnly of the wrong type",
+      "review:\n  dependencyOnly: yes\n",
+      "2:19: review.dependencyOnly: expected true, false or {allow: [globs]}",
+    ],
+    [
+      "a dependencyOnly allow that is not a list",
+      "review:\n  dependencyOnly: {allow: README.md}\n",
+      "2:27: review.dependencyOnly.allow: Invalid input: expected array, received string",
+    ],
+    ["review not a map", "review: strict\n", "1:9: review: Invalid input: expected object"],
+  ])("rejects %s with file, line and key", (_what, text, expected) => {
+    const dir = tmpTree({ "c.yaml": text });
+    const e = inputErrorOfCall(() => loadConfigFile(join(dir, "c.yaml"), "c.yaml"));
+    expect(e.message).toContain(`c.yaml:${expected}`);
+    expect(e.message.split("\n")).toHaveLength(1);
+  });
+});
+
+describe("loadProjectConfig: review and display names", () => {
+  it("takes review from the first root file that has one, with a warning when several do", () => {
+    const dir = tmpTree({
+      ".git/HEAD": "x\n",
+      "a/.depwarden.yaml": "scan:\n  failOn: low\n",
+      "b/.depwarden.yaml": "review:\n  unpinned: warn\n",
+      "c/.depwarden.yaml": "review:\n  unpinned: off\n",
+    });
+    const ab = loadProjectConfig([join(dir, "a"), join(dir, "b")]);
+    expect(ab.review).toEqual({ unpinned: "warn" });
+    expect(ab.warnings).toEqual([]);
+    const bc = loadProjectConfig([join(dir, "c"), join(dir, "b")]);
+    expect(bc.review?.unpinned).toBe("warn");
+    expect(bc.warnings.map((w) => w.message)).toEqual([
+      `several config files have a review section: using the one of ${relative(process.cwd(), join(dir, "b/.depwarden.yaml"))}`,
+    ]);
+    expect(loadProjectConfig([join(dir, "a")]).review).toBeUndefined();
+  });
+
+  it("options.display names files, entries and errors", () => {
+    const dir = tmpTree({
+      ".git/HEAD": "x\n",
+      "svc/.depwarden.yaml":
+        "review:\n  deny: [left-pad]\nignore:\n  - {id: A, reason: r, expires: 2030-01-01, approvedBy: a}\n",
+      "bad/.depwarden.yaml": "review:\n  deny: [3]\n",
+    });
+    const display = (p: string) => `head:${relative(dir, p)}`;
+    const cfg = loadProjectConfig([join(dir, "svc")], undefined, { display });
+    expect(cfg.files).toEqual(["head:svc/.depwarden.yaml"]);
+    expect(cfg.review?.deny).toEqual([{ package: "left-pad", source: "head:svc/.depwarden.yaml", line: 2 }]);
+    expect(cfg.source.all().map((e) => e.file)).toEqual(["head:svc/.depwarden.yaml"]);
+    expect(
+      inputErrorOfCall(() => loadProjectConfig([join(dir, "bad")], undefined, { display })).message,
+    ).toMatch(/^head:bad\/\.depwarden\.yaml:2:10: review\.deny\[0\]/);
+    // --config too
+    const explicit = loadProjectConfig([], join(dir, "svc/.depwarden.yaml"), { display });
+    expect(explicit.files).toEqual(["head:svc/.depwarden.yaml"]);
+    expect(explicit.review?.deny?.[0]?.source).toBe("head:svc/.depwarden.yaml");
+    expect(inputErrorOfCall(() => loadProjectConfig([], join(dir, "nope.yaml"), { display })).message).toBe(
+      "head:nope.yaml: config file not found",
     );
   });
 });

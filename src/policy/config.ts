@@ -8,20 +8,28 @@ import { dirname, join, relative, resolve } from "node:path";
 import { isMap, isNode, LineCounter, parseDocument } from "yaml";
 import { z } from "zod";
 import { RULES, ruleById } from "../analysis/code/rules.js";
-import { SEVERITIES } from "../analysis/finding.js";
+import type { FailOn } from "../analysis/scan.js";
 import { InputError } from "../errors.js";
 import type { InventoryError } from "../inventory/model.js";
 import { formatPath } from "../inventory/text.js";
+import { DEFAULT_REVIEW_POLICY, type DenyEntry, type ReviewPolicy } from "../review/model.js";
+import { packagePatternProblem } from "./package-spec.js";
 
 export const CONFIG_FILE_NAMES = [".depwarden.yaml", ".depwarden.yml"];
 
 const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 
-const dateString = z.union([z.string(), z.date(), z.number()]).transform((v, ctx) => {
+/** A real calendar day written YYYY-MM-DD (`2026-02-30` is not). */
+export function isCalendarDate(text: string): boolean {
+  if (!DATE.test(text)) return false;
+  const d = new Date(`${text}T00:00:00Z`);
+  return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === text;
+}
+
+/** An expiry date: YYYY-MM-DD, also when a YAML 1.1 reader or writer made it a date. */
+export const dateString = z.union([z.string(), z.date(), z.number()]).transform((v, ctx) => {
   const text = v instanceof Date ? v.toISOString().slice(0, 10) : String(v).trim();
-  const m = DATE.exec(text);
-  const d = m ? new Date(`${text}T00:00:00Z`) : undefined;
-  if (!m || !d || Number.isNaN(d.getTime()) || d.toISOString().slice(0, 10) !== text) {
+  if (!isCalendarDate(text)) {
     ctx.addIssue({ code: "custom", message: `expected a date as YYYY-MM-DD, got ${JSON.stringify(text)}` });
     return z.NEVER;
   }
@@ -83,6 +91,53 @@ const acceptSchema = z.strictObject({
   expires: dateString.optional(),
 });
 
+const policyAction = z.enum(["fail", "warn", "off"]);
+const failOnSchema = z.enum(["critical", "high", "medium", "low", "none"] satisfies FailOn[]);
+
+// A pattern that can never match (a malformed purl) would silently deny or allow nothing.
+const packagePattern = (what: string) =>
+  nonEmpty(what).superRefine((v, ctx) => {
+    const problem = packagePatternProblem(v);
+    if (problem) ctx.addIssue({ code: "custom", message: problem });
+  });
+
+const reviewSchema = z.strictObject({
+  failOn: failOnSchema.optional(),
+  typosquats: policyAction.optional(),
+  maliciousCode: policyAction.optional(),
+  installScripts: policyAction.optional(),
+  allowInstallScripts: z.array(packagePattern("allowInstallScripts entry")).optional(),
+  nonRegistrySources: policyAction.optional(),
+  unpinned: policyAction.optional(),
+  integrity: policyAction.optional(),
+  downgrades: policyAction.optional(),
+  deny: z
+    .array(
+      z.union(
+        [
+          packagePattern("deny entry"),
+          z.strictObject({ package: packagePattern("package"), reason: nonEmpty("reason").optional() }),
+        ],
+        { error: "expected a package pattern or {package, reason}" },
+      ),
+    )
+    .optional(),
+  // `true`, or an object: the rule is on unless the object says `enabled: false`.
+  dependencyOnly: z
+    .union(
+      [
+        z.boolean(),
+        z.strictObject({
+          enabled: z.boolean().optional(),
+          allow: z.array(nonEmpty("allow entry")).optional(),
+        }),
+      ],
+      { error: "expected true, false or {allow: [globs]}" },
+    )
+    .optional(),
+  requireApproval: z.enum(["none", "direct", "all"]).optional(),
+});
+
 const configSchema = z.strictObject({
   version: z.literal(1).optional(),
   typosquat: z
@@ -96,12 +151,16 @@ const configSchema = z.strictObject({
   accept: z.array(acceptSchema).optional(),
   scan: z
     .strictObject({
-      failOn: z.enum([...SEVERITIES.filter((s) => s !== "unknown" && s !== "info"), "none"]).optional(),
+      failOn: failOnSchema.optional(),
       maxAdvisoryAge: duration.optional(),
     })
     .optional(),
   ignore: z.array(ignoreSchema).optional(),
+  review: reviewSchema.optional(),
 });
+
+/** The `review:` keys a config file sets (deny entries with where they are); resolveReviewPolicy fills the rest. */
+export type ReviewPolicyOverrides = Partial<ReviewPolicy>;
 
 export interface IgnoreEntry {
   id: string;
@@ -146,7 +205,7 @@ export interface ProjectConfig {
   files: string[];
   /** Remarks about the configuration (conflicting settings). */
   warnings: InventoryError[];
-  failOn?: (typeof SEVERITIES)[number] | "none";
+  failOn?: FailOn;
   maxAdvisoryAgeMs?: number;
   ignores: IgnoreEntry[];
   /** `typosquat.allow`: names never reported as typosquats. */
@@ -154,6 +213,24 @@ export interface ProjectConfig {
   /** `typosquat.popular`: the user's own popularity lists (absolute paths), per ecosystem. */
   popularLists: { npm?: string; PyPI?: string };
   accepts: AcceptEntry[];
+  /** `review:` as the file sets it (see resolveReviewPolicy). */
+  review?: ReviewPolicyOverrides;
+}
+
+/** The review policy: the config's `review:` keys over DEFAULT_REVIEW_POLICY; failOn falls back to `scan.failOn`. */
+export function resolveReviewPolicy(config: ProjectConfig): ReviewPolicy {
+  const review = config.review ?? {};
+  return {
+    ...DEFAULT_REVIEW_POLICY,
+    ...review,
+    failOn: review.failOn ?? config.failOn ?? DEFAULT_REVIEW_POLICY.failOn,
+    deny: [...(review.deny ?? DEFAULT_REVIEW_POLICY.deny)],
+    allowInstallScripts: [...(review.allowInstallScripts ?? DEFAULT_REVIEW_POLICY.allowInstallScripts)],
+    dependencyOnly: {
+      enabled: review.dependencyOnly?.enabled ?? DEFAULT_REVIEW_POLICY.dependencyOnly.enabled,
+      allow: [...(review.dependencyOnly?.allow ?? DEFAULT_REVIEW_POLICY.dependencyOnly.allow)],
+    },
+  };
 }
 
 function positionOf(
@@ -201,7 +278,7 @@ export function loadConfigFile(path: string, display = path, configPath?: string
   const data = doc.toJS() ?? {};
   const parsed = configSchema.safeParse(data);
   if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
+    const issue = closestIssue(parsed.error.issues[0]!);
     let path = issue.path as (string | number)[];
     let message = issue.message;
     if (issue.code === "unrecognized_keys") {
@@ -267,15 +344,61 @@ export function loadConfigFile(path: string, display = path, configPath?: string
     ...(cfg.scan?.failOn ? { failOn: cfg.scan.failOn } : {}),
     ...(cfg.scan?.maxAdvisoryAge !== undefined ? { maxAdvisoryAgeMs: cfg.scan.maxAdvisoryAge } : {}),
     ignores,
+    ...(cfg.review ? { review: reviewOverrides(cfg.review, display, lineOf) } : {}),
   };
 }
 
+function reviewOverrides(
+  review: z.infer<typeof reviewSchema>,
+  display: string,
+  lineOf: (path: (string | number)[]) => number | undefined,
+): ReviewPolicyOverrides {
+  const { deny, dependencyOnly, ...rest } = review;
+  const out: ReviewPolicyOverrides = { ...rest };
+  if (deny) {
+    out.deny = deny.map((e, i): DenyEntry => {
+      const line = lineOf(["review", "deny", i]);
+      const entry = typeof e === "string" ? { package: e } : e;
+      return { ...entry, source: display, ...(line ? { line } : {}) };
+    });
+  }
+  if (dependencyOnly !== undefined) {
+    out.dependencyOnly =
+      typeof dependencyOnly === "boolean"
+        ? { enabled: dependencyOnly, allow: [] }
+        : { enabled: dependencyOnly.enabled ?? true, allow: dependencyOnly.allow ?? [] };
+  }
+  return out;
+}
+
+type Issue = z.core.$ZodIssue;
+
+/**
+ * The issue to report for a value that matched no branch of a union: when exactly one branch got past the value's
+ * type (`{package: 3}` is an object, so the object branch), that branch's own first issue, with its full path;
+ * otherwise the union's message.
+ */
+function closestIssue(issue: Issue): Issue {
+  if (issue.code !== "invalid_union") return issue;
+  const typeMismatch = (branch: Issue[]) =>
+    branch.length > 0 && branch.every((i) => i.code === "invalid_type" && i.path.length === 0);
+  const near = issue.errors.filter((branch) => branch.length > 0 && !typeMismatch(branch));
+  if (near.length !== 1) return issue;
+  const inner = near[0]![0]!;
+  return closestIssue({ ...inner, path: [...issue.path, ...inner.path] } as Issue);
+}
+
 function knownKeys(path: (string | number)[]): string[] {
-  if (path.length === 0) return ["version", "scan", "ignore", "typosquat", "accept"];
+  if (path.length === 0) return ["version", "scan", "ignore", "typosquat", "accept", "review"];
   if (path[0] === "typosquat") return path[1] === "popular" ? ["npm", "PyPI"] : ["allow", "popular"];
   if (path[0] === "accept") return ["package", "rule", "sha256", "file", "reason", "approvedBy", "expires"];
   if (path[0] === "scan") return ["failOn", "maxAdvisoryAge"];
   if (path[0] === "ignore") return ["id", "package", "reason", "expires", "approvedBy"];
+  if (path[0] === "review") {
+    if (path[1] === "deny") return ["package", "reason"];
+    if (path[1] === "dependencyOnly") return ["enabled", "allow"];
+    return Object.keys(reviewSchema.shape);
+  }
   return [];
 }
 
@@ -337,16 +460,22 @@ const STRICTNESS: Record<string, number> = { low: 0, medium: 1, high: 2, critica
  * (`failOn`, `maxAdvisoryAge`) come from the nearest file above each scanned path (when they differ, the
  * strictest wins, with a warning), and each component's ignores from the nearest file above the file it was
  * found in, so a subproject with its own file gets its own decisions; a component found outside any
- * configured directory (an SBOM in /tmp) gets those of the scanned paths' files.
+ * configured directory (an SBOM in /tmp) gets those of the scanned paths' files. `review` is the section of the
+ * first of the scanned paths' files that has one.
+ *
+ * `options.display` names the files (in `files`, entries and errors) instead of their path relative to the
+ * working directory: review reads a revision's files from a temporary copy and names them by repository path.
  */
 export function loadProjectConfig(
   paths: string[],
   explicit?: string,
+  options: { display?: (absolutePath: string) => string } = {},
 ): ProjectConfig & { source: IgnoreSource } {
-  const display = (p: string) => relative(process.cwd(), p) || p;
+  const display = options.display ?? ((p: string) => relative(process.cwd(), p) || p);
   if (explicit) {
-    if (!existsSync(explicit)) throw new InputError(explicit, "config file not found");
-    const cfg = loadConfigFile(explicit, explicit);
+    const name = options.display ? options.display(resolve(explicit)) : explicit;
+    if (!existsSync(explicit)) throw new InputError(name, "config file not found");
+    const cfg = loadConfigFile(explicit, name);
     return { ...cfg, source: staticIgnores(cfg.ignores) };
   }
   const loaded = new Map<string, ProjectConfig>();
@@ -374,6 +503,14 @@ export function loadProjectConfig(
     popularLists: {},
     accepts: roots.flatMap((c) => c.accepts),
   };
+  const reviewed = roots.filter((c) => c.review);
+  if (reviewed[0]?.review) merged.review = reviewed[0].review;
+  if (reviewed.length > 1) {
+    merged.warnings.push({
+      file: rootFiles.map(display).join(", "),
+      message: `several config files have a review section: using the one of ${reviewed[0]!.files[0]}`,
+    });
+  }
   for (const eco of ["npm", "PyPI"] as const) {
     const lists = [...new Set(roots.map((c) => c.popularLists[eco]).filter((f) => f !== undefined))];
     if (lists[0]) merged.popularLists[eco] = lists[0];

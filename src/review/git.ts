@@ -8,11 +8,26 @@
  * removed when the callback returns, whatever happens.
  */
 import { execFileSync, spawnSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { lstatSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { dirname, join, resolve } from "node:path";
+import { basename, dirname, join, resolve } from "node:path";
 import { InputError, UsageError } from "../errors.js";
 import { fileExtractorFor } from "../inventory/discover.js";
+import { CONFIG_FILE_NAMES } from "../policy/config.js";
+
+/** Where `depwarden approve` records approvals, relative to the repository root. */
+export const APPROVALS_PATH = ".depwarden/approvals.yaml";
+
+/** A file an extractor reads (manifest, lockfile, SBOM by name). */
+export function isDependencyFile(path: string): boolean {
+  return fileExtractorFor(join("/", path)) !== undefined;
+}
+
+/** depwarden's own decision files: the policy (`.depwarden.yaml`) and the approvals record. */
+export function isDecisionFile(path: string): boolean {
+  return CONFIG_FILE_NAMES.includes(basename(path)) || path === APPROVALS_PATH;
+}
 
 /** Bounds on what a revision may hand us: file count and bytes of dependency files. */
 const MAX_FILES = 20_000;
@@ -67,8 +82,8 @@ export interface RevisionFile {
   blob: string;
 }
 
-/** The files of `commit` (under `subdir`, relative to the repository root) that an extractor would read. */
-export function dependencyFiles(repo: string, commit: string, subdir = ""): RevisionFile[] {
+/** Every file of `commit` (optionally only those under `subdir`): path and blob; links and submodules left out. */
+export function treeFiles(repo: string, commit: string, subdir = ""): RevisionFile[] {
   const args = ["ls-tree", "-r", "-z", "--full-tree", commit];
   if (subdir) args.push("--", subdir);
   const out = git(repo, args);
@@ -80,11 +95,95 @@ export function dependencyFiles(repo: string, commit: string, subdir = ""): Revi
     const [mode, type, blob] = entry.slice(0, tab).split(" ");
     const path = entry.slice(tab + 1);
     if (type !== "blob" || mode === "120000" || !blob) continue; // symbolic links are not followed
-    if (!fileExtractorFor(join("/", path))) continue;
     files.push({ path, blob });
-    if (files.length > MAX_FILES) throw new InputError(commit, `more than ${MAX_FILES} dependency files`);
   }
   return files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+}
+
+/**
+ * The files of `commit` (under `subdir`, relative to the repository root) that an extractor would read, plus the
+ * decision files (`.depwarden.yaml` anywhere on the way, the approvals record) review applies.
+ */
+export function dependencyFiles(repo: string, commit: string, subdir = ""): RevisionFile[] {
+  const files = treeFiles(repo, commit).filter(
+    (f) =>
+      (isDependencyFile(f.path) && (!subdir || f.path.startsWith(`${subdir}/`))) || isDecisionFile(f.path),
+  );
+  if (files.length > MAX_FILES) throw new InputError(commit, `more than ${MAX_FILES} dependency files`);
+  return files;
+}
+
+/**
+ * The commit a pull request's changes start from: where `head` branched from `base` (`git merge-base`), so that
+ * what the base branch gained since is not shown as undone by the change. Undefined when they share no history.
+ */
+export function mergeBase(repo: string, base: string, head: string): string | undefined {
+  const r = spawnSync("git", ["-C", repo, "merge-base", base, head], { encoding: "utf8" });
+  if (r.status === 0) return r.stdout.trim() || undefined;
+  const shallow = spawnSync("git", ["-C", repo, "rev-parse", "--is-shallow-repository"], {
+    encoding: "utf8",
+  });
+  if (shallow.stdout.trim() === "true") {
+    throw new UsageError(
+      "cannot find where the head branched from the base: this is a shallow clone without their common history (fetch more history, e.g. actions/checkout with fetch-depth: 0, or git fetch --unshallow; or pass --no-merge-base)",
+    );
+  }
+  return undefined;
+}
+
+/** The commit HEAD points at; undefined in a repository without commits. */
+export function headCommit(repo: string): string | undefined {
+  const r = spawnSync("git", ["-C", repo, "rev-parse", "--verify", "--quiet", "HEAD^{commit}"], {
+    encoding: "utf8",
+  });
+  return r.status === 0 ? r.stdout.trim() : undefined;
+}
+
+/** Paths (repository-relative, sorted) that differ between two commits; renames count as delete plus add. */
+export function changedBetween(repo: string, from: string, to: string): string[] {
+  const out = git(repo, ["diff-tree", "-r", "-z", "--name-only", "--no-renames", "--no-commit-id", from, to]);
+  return [...new Set(out.split("\0").filter(Boolean))].sort();
+}
+
+/** git's object id of a file's bytes (sha1, or sha256 in a repository of that object format). */
+function blobId(bytes: Buffer, algorithm: "sha1" | "sha256"): string {
+  return createHash(algorithm).update(`blob ${bytes.length}\0`).update(bytes).digest("hex");
+}
+
+/**
+ * Paths (repository-relative, sorted) that differ between a commit and the working tree, untracked files that
+ * are not ignored included. `diff-index` names candidates (it may name a file whose only change is its
+ * modification time); each is confirmed by comparing the file's object id with the commit's.
+ */
+export function changedInWorkTree(repo: string, from: string): string[] {
+  const candidates = new Set(
+    git(repo, ["-c", "core.fsmonitor=false", "diff-index", "-z", "--name-only", from])
+      .split("\0")
+      .filter(Boolean),
+  );
+  for (const p of git(repo, ["ls-files", "-z", "--others", "--exclude-standard"]).split("\0"))
+    if (p) candidates.add(p);
+  if (!candidates.size) return [];
+  const inCommit = new Map(treeFiles(repo, from).map((f) => [f.path, f.blob]));
+  const changed: string[] = [];
+  for (const path of candidates) {
+    const blob = inCommit.get(path);
+    if (blob === undefined) {
+      changed.push(path);
+      continue;
+    }
+    try {
+      const abs = join(repo, path);
+      if (!lstatSync(abs).isFile()) {
+        changed.push(path);
+        continue;
+      }
+      if (blobId(readFileSync(abs), blob.length === 64 ? "sha256" : "sha1") !== blob) changed.push(path);
+    } catch {
+      changed.push(path); // deleted
+    }
+  }
+  return changed.sort();
 }
 
 /** Reads blobs in one `git cat-file --batch` call. */
@@ -128,6 +227,9 @@ export async function withRevisionTree<T>(
   );
   const dir = mkdtempSync(join(tmpdir(), "depwarden-rev-"));
   try {
+    // The copy's root is a repository root for the config search (findConfigFile stops at a `.git`).
+    mkdirSync(join(dir, ".git"));
+    mkdirSync(join(dir, subdir), { recursive: true });
     for (const f of files) {
       const target = resolve(dir, f.path);
       if (!target.startsWith(`${dir}/`) || f.path.split("/").includes("..")) {
