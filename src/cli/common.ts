@@ -18,7 +18,8 @@ export interface InputFlags {
   gitignore?: boolean;
 }
 
-const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
+/** A repeatable option's values, in order. */
+export const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
 
 /** The input flags every command that reads an inventory takes. */
 export function addInputOptions(cmd: Command): Command {

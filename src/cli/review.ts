@@ -3,7 +3,7 @@ import type { AdvisorySource } from "../advisories/osv.js";
 import type { FailOn } from "../analysis/scan.js";
 import { UsageError } from "../errors.js";
 import type { ReviewReport } from "../review/model.js";
-import { emit, failOnOption, formatOption, type GlobalOptions, warn } from "./common.js";
+import { collect, emit, failOnOption, formatOption, type GlobalOptions, warn } from "./common.js";
 
 type ReviewFormat = "table" | "json" | "markdown";
 
@@ -24,6 +24,7 @@ interface Flags {
   typosquat?: boolean;
   maxAdvisoryAge?: string;
   color?: boolean;
+  exclude?: string[];
 }
 
 const DEFAULT_MAX_AGE_MS = 7 * 86_400_000;
@@ -59,6 +60,11 @@ export function registerReview(
     .option("--online", "query the OSV API instead of the local store (sends package names and versions)")
     .option("--online-url <url>", "OSV API base URL for --online (default: https://api.osv.dev)")
     .option("--max-advisory-age <age>", "warn when the advisory data is older than this (default: 7d)")
+    .option(
+      "--exclude <pattern>",
+      "leave out files matching this gitignore-style pattern, on both sides (repeatable)",
+      collect,
+    )
     .option("--no-typosquat", "do not check new package names for typosquats")
     .option("--no-color", "no colours in the table, even on a terminal")
     .action(async (path: string | undefined, flags: Flags) => {
@@ -102,6 +108,7 @@ export function registerReview(
           ...(flags.packages !== undefined ? { packages: flags.packages } : {}),
           deep: flags.deep === true,
           typosquat: flags.typosquat !== false,
+          ...(flags.exclude?.length ? { exclude: flags.exclude } : {}),
           onInternalError: (file, e) => {
             if (g.debug) process.stderr.write(`depwarden: ${file}: ${(e as Error)?.stack ?? e}\n`);
           },

@@ -310,6 +310,30 @@ describe("review of a dependency change", () => {
     expect(codeOnly.verdict).toBe("pass");
   });
 
+  it("--exclude leaves files out on both sides, and out of the dependency-only rule", async () => {
+    const { dir, commit } = repoWith({
+      "requirements.txt": "flask==2.0.0\n",
+      "tests/__fixtures__/broken/requirements.txt": "flask ===\n",
+      "tests/__fixtures__/ok/package-lock.json": lock({ lodash: "4.17.20" }, ["lodash"]),
+      ".depwarden.yaml": "review:\n  dependencyOnly: true\n",
+    });
+    commit({
+      "tests/__fixtures__/ok/package-lock.json": lock({ lodash: "4.17.21" }, ["lodash"]),
+      "tests/test_app.py": "def test(): pass\n",
+    });
+    const all = await review(dir);
+    expect(all.inventory.errors.map((e) => e.file)).toContain(
+      "HEAD:tests/__fixtures__/broken/requirements.txt",
+    );
+    expect(all.dependencyOnly?.violated).toBe(true);
+    const r = await review(dir, { exclude: ["**/__fixtures__"] });
+    expect(r.inventory.errors).toEqual([]);
+    expect(r.changes).toEqual([]);
+    expect(r.changedFiles.dependency).toEqual([]);
+    expect(r.dependencyOnly).toBeUndefined();
+    expect(r.verdict).toBe("pass");
+  });
+
   it("requireApproval: direct changes need an approval of the head's version", async () => {
     const { dir, commit } = repoWith({
       "package-lock.json": lock({ lodash: "4.17.20", ms: "2.1.2" }, ["lodash"]),

@@ -78,6 +78,8 @@ export interface ReviewOptions {
   deep?: boolean;
   /** `--no-typosquat`: false. */
   typosquat?: boolean;
+  /** `--exclude`: gitignore-style patterns, relative to the path, of files left out on both sides. */
+  exclude?: string[];
   now?: Date;
   onInternalError?: (file: string, e: unknown) => void;
 }
@@ -115,6 +117,7 @@ async function readSide(
   const inv = await buildInventory([target], {
     cwd: root,
     gitignore: want.worktree,
+    ...(o.exclude?.length ? { exclude: o.exclude } : {}),
     ...(o.onInternalError ? { onInternalError: o.onInternalError } : {}),
   });
   inv.errors = relabel(inv.errors, label);
@@ -379,9 +382,15 @@ export async function reviewChange(o: ReviewOptions): Promise<ReviewReport> {
   const flags = redFlags(base, head);
   const touched =
     headId !== undefined ? changedBetween(repo, baseCommit, headId) : changedInWorkTree(repo, baseCommit);
+  // A dependency file of this review: under the path, not excluded (a test fixture's lockfile is code).
+  const excluded = o.exclude?.length ? ignore().add(o.exclude) : undefined;
+  const reviewed = (p: string) => {
+    if (!isDependencyFile(p) || (sub && !p.startsWith(`${sub}/`))) return false;
+    return !excluded?.ignores(sub ? p.slice(sub.length + 1) : p);
+  };
   const changedFiles = {
-    dependency: touched.filter(isDependencyFile),
-    other: touched.filter((p) => !isDependencyFile(p)),
+    dependency: touched.filter(reviewed),
+    other: touched.filter((p) => !reviewed(p)),
   };
   for (const p of touched.filter(isDecisionFile)) {
     notes.push({
