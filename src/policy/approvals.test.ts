@@ -145,6 +145,12 @@ describe("loadApprovals", () => {
 });
 
 describe("canonicalApprovalPurl", () => {
+  it("refuses a range or a tag: an approval is for one exact version", () => {
+    expect(() => canonicalApprovalPurl("pkg:npm/lodash@%5E4.17.0")).toThrow(/not an exact SemVer version/);
+    expect(() => canonicalApprovalPurl("pkg:pypi/requests@latest")).toThrow(/not an exact PEP 440 version/);
+    expect(canonicalApprovalPurl("pkg:pypi/requests@2.31")).toBe("pkg:pypi/requests@2.31");
+  });
+
   it("writes purls as the inventory does", () => {
     expect(canonicalApprovalPurl("pkg:pypi/Flask_Login@0.6.3")).toBe("pkg:pypi/flask-login@0.6.3");
     expect(canonicalApprovalPurl("pkg:npm/@babel/core@7.24.0")).toBe("pkg:npm/%40babel/core@7.24.0");

@@ -13,6 +13,7 @@ import { buildPurl, normaliseName, parsePurl } from "../inventory/normalise.js";
 import { formatPath } from "../inventory/text.js";
 import { writeFileAtomic } from "../io.js";
 import type { Approval } from "../review/model.js";
+import { compareVersions } from "../versions/index.js";
 import { dateString } from "./config.js";
 import { expiryInstant } from "./ignores.js";
 import { packageSpecMatches } from "./package-spec.js";
@@ -43,6 +44,14 @@ function canonicalPurl(text: string): { purl: string } | { problem: string } {
   // Qualifiers (repository_url=...) would read as a restriction the matching does not apply.
   if (/[?#]/.test(trimmed)) return { problem: "purl qualifiers and subpaths are not supported in approvals" };
   const ecosystem: Ecosystem = parsed.ecosystem;
+  // A range or a tag (`^4.17.0`, `latest`) is not one version: such an approval could never match.
+  try {
+    compareVersions(ecosystem, parsed.version, parsed.version);
+  } catch {
+    return {
+      problem: `"${parsed.version}" is not an exact ${ecosystem === "PyPI" ? "PEP 440" : "SemVer"} version: an approval is for one version`,
+    };
+  }
   return { purl: buildPurl(ecosystem, normaliseName(ecosystem, parsed.name), parsed.version) };
 }
 

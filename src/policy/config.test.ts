@@ -237,6 +237,21 @@ describe("findConfigFile / loadProjectConfig", () => {
     );
   });
 
+  it("options.cwd: relative source paths are resolved there, not in the current directory", () => {
+    const dir = tmpTree({
+      ".git/HEAD": "x\n",
+      "services/web/.depwarden.yaml":
+        "ignore:\n  - {id: WEB, reason: r, expires: 2030-01-01, approvedBy: a}\n",
+      "services/web/package-lock.json": "{}",
+    });
+    const ids = (cwd?: string) =>
+      loadProjectConfig([dir], undefined, cwd ? { cwd } : {})
+        .source.entriesFor(["services/web/package-lock.json"])
+        .map((e) => e.id);
+    expect(ids(dir)).toEqual(["WEB"]);
+    expect(ids()).toEqual([]); // relative to the current directory, which is not the tree
+  });
+
   it("outside a repository only the scanned directory's own file counts", () => {
     const dir = tmpTree({ ".depwarden.yaml": "scan:\n  failOn: none\n", "proj/requirements.txt": "" });
     expect(findConfigFile(join(dir, "proj"))).toBeUndefined();

@@ -469,7 +469,11 @@ const STRICTNESS: Record<string, number> = { low: 0, medium: 1, high: 2, critica
 export function loadProjectConfig(
   paths: string[],
   explicit?: string,
-  options: { display?: (absolutePath: string) => string } = {},
+  options: {
+    display?: (absolutePath: string) => string;
+    /** Directory the components' source paths are relative to (default: the current directory). */
+    cwd?: string;
+  } = {},
 ): ProjectConfig & { source: IgnoreSource } {
   const display = options.display ?? ((p: string) => relative(process.cwd(), p) || p);
   if (explicit) {
@@ -536,7 +540,7 @@ export function loadProjectConfig(
 
   const nearestByDir = new Map<string, string | undefined>();
   const nearestFor = (sourceFile: string): string | undefined => {
-    const dir = dirname(resolve(sourceFile));
+    const dir = dirname(resolve(options.cwd ?? process.cwd(), sourceFile));
     if (!nearestByDir.has(dir)) nearestByDir.set(dir, findConfigFile(dir));
     return nearestByDir.get(dir);
   };

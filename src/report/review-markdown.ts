@@ -264,7 +264,9 @@ export function formatReviewMarkdown(report: ReviewReport): string {
   page.add(
     passes
       ? "### ✅ depwarden: this dependency change passes the policy"
-      : "### ❌ depwarden: this dependency change fails the policy",
+      : report.verdict === "incomplete"
+        ? "### ⚠️ depwarden: this dependency change could not be fully reviewed"
+        : "### ❌ depwarden: this dependency change fails the policy",
     "",
   );
   if (report.changes.length) {

@@ -187,6 +187,8 @@ function verdictLine(
     const what = report.changes.length ? plural(report.changes.length, "change") : "no dependency changes";
     return `${paint.green("PASS")}: ${what}, nothing blocking${warnings ? ` (${plural(warnings, "warning")})` : ""}`;
   }
+  if (report.verdict === "incomplete")
+    return `${paint.red("INCOMPLETE")}: ${report.reasons.map(plain).join("; ")}`;
   const blocking = blockingFindings(report).length;
   const parts = [
     blocking ? plural(blocking, "blocking finding") : "",

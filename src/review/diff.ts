@@ -40,6 +40,12 @@ function byPackage(inv: Inventory): Map<string, Map<string, Component>> {
   return out;
 }
 
+/** The ecosystem of a package's version map (the first component of either side). */
+function eco(...maps: Map<string, Component>[]): Ecosystem {
+  for (const m of maps) for (const c of m.values()) return c.ecosystem;
+  return "npm";
+}
+
 /** -1, 0, 1; versions that cannot be ordered compare as text (a change either way is still shown). */
 function order(ecosystem: Ecosystem, a: string, b: string): number {
   try {
@@ -58,8 +64,15 @@ export function diffInventories(base: Inventory, head: Inventory): DependencyCha
   for (const key of new Set([...before.keys(), ...after.keys()])) {
     const b = before.get(key) ?? new Map<string, Component>();
     const a = after.get(key) ?? new Map<string, Component>();
-    const gone = [...b.keys()].filter((v) => !a.has(v));
-    const came = [...a.keys()].filter((v) => !b.has(v));
+    let gone = [...b.keys()].filter((v) => !a.has(v));
+    let came = [...a.keys()].filter((v) => !b.has(v));
+    // The same version written another way (PyPI `2.0` and `2.0.0`, `4.2RC1` and `4.2rc1`) is no change.
+    if (gone.length && came.length) {
+      const same = (x: string, y: string) => x !== "" && y !== "" && order(eco(b, a), x, y) === 0;
+      const matched = came.filter((v) => gone.some((g) => same(g, v)));
+      came = came.filter((v) => !matched.includes(v));
+      gone = gone.filter((g) => !matched.some((v) => same(g, v)));
+    }
     const change = (c: Component, kind: ChangeKind, from: string | null, to: string | null) =>
       changes.push({
         ecosystem: c.ecosystem,
@@ -145,18 +158,23 @@ export function redFlags(base: Inventory, head: Inventory): RedFlag[] {
       if (was && version !== "") {
         const a = digests(was.hashes);
         const b = digests(c.hashes);
+        // Digests of all copies and files (merged per purl): any new one of an algorithm the base already recorded
+        // is an artifact the installer will now accept, whether it replaced the old one or joined it.
         for (const [alg, set] of b) {
           const prev = a.get(alg);
-          if (prev && ![...set].some((d) => prev.has(d))) {
-            flags.push({
-              ecosystem: c.ecosystem,
-              name: c.name,
-              purl: c.purl,
-              kind: "integrity-changed",
-              detail: `${c.name}@${version} has a different ${alg} digest than before: the same version now resolves to different bytes (a republished or tampered package, or a swapped lockfile entry)`,
-            });
-            break;
-          }
+          const fresh = prev ? [...set].filter((d) => !prev.has(d)) : [];
+          if (!fresh.length) continue;
+          const replaced = ![...set].some((d) => prev!.has(d));
+          flags.push({
+            ecosystem: c.ecosystem,
+            name: c.name,
+            purl: c.purl,
+            kind: "integrity-changed",
+            detail: replaced
+              ? `${c.name}@${version} has a different ${alg} digest than before: the same version now resolves to different bytes (a republished or tampered package, or a swapped lockfile entry)`
+              : `${c.name}@${version} has ${fresh.length === 1 ? "a new" : `${fresh.length} new`} ${alg} ${fresh.length === 1 ? "digest" : "digests"} beside the ones it had: the installer will now also accept ${fresh.length === 1 ? "an artifact" : "artifacts"} nobody reviewed (a tampered copy, an added hash, or files published later for the same version)`,
+          });
+          break;
         }
         const h1 = hostOf(was.resolved);
         const h2 = hostOf(c.resolved);

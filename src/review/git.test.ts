@@ -166,6 +166,24 @@ describe("redFlags", () => {
     expect(flags[0]!.detail).toMatch(/different sha512 digest/);
   });
 
+  it("flags a digest added beside the old one (a tampered copy, an extra --hash)", async () => {
+    const two = (x: string, y: string) =>
+      JSON.stringify({
+        name: "app",
+        version: "1.0.0",
+        lockfileVersion: 3,
+        packages: {
+          "": { name: "app", version: "1.0.0", dependencies: { "left-pad": "1.3.0", x: "1.0.0" } },
+          "node_modules/left-pad": { version: "1.3.0", integrity: x },
+          "node_modules/x": { version: "1.0.0" },
+          "node_modules/x/node_modules/left-pad": { version: "1.3.0", integrity: y },
+        },
+      });
+    const flags = await flagsBetween(two(A, A), two(A, B));
+    expect(flags.map((f) => f.kind)).toEqual(["integrity-changed"]);
+    expect(flags[0]!.detail).toMatch(/a new sha512 digest beside the ones it had/);
+  });
+
   it("flags a changed download host, and nothing when nothing changed", async () => {
     const flags = await flagsBetween(entry(A), entry(A, "https://evil.example/left-pad-1.3.0.tgz"));
     // a tarball from outside the registry is also a move to a URL source

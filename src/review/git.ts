@@ -33,8 +33,21 @@ export function isDecisionFile(path: string): boolean {
 const MAX_FILES = 20_000;
 const MAX_BYTES = 512 * 1024 * 1024;
 
+/**
+ * Every git command runs with the repository's fsmonitor hook switched off: `core.fsmonitor` names a program git
+ * would run (even for `diff-tree` and `ls-files`), and a cloned repository's configuration is not ours to run.
+ */
+const SAFE = ["-c", "core.fsmonitor=false"];
+
+function spawnGit(repo: string, args: string[]) {
+  return spawnSync("git", [...SAFE, "-C", repo, ...args], {
+    encoding: "utf8",
+    env: { ...process.env, GIT_OPTIONAL_LOCKS: "0", GIT_TERMINAL_PROMPT: "0" },
+  });
+}
+
 function git(repo: string, args: string[], input?: string): string {
-  return execFileSync("git", ["-C", repo, ...args], {
+  return execFileSync("git", [...SAFE, "-C", repo, ...args], {
     encoding: "utf8",
     maxBuffer: MAX_BYTES,
     stdio: ["pipe", "pipe", "pipe"],
@@ -45,7 +58,7 @@ function git(repo: string, args: string[], input?: string): string {
 
 /** The top directory of the work tree that contains `path`. */
 export function repositoryRoot(path: string): string {
-  const r = spawnSync("git", ["-C", resolve(path), "rev-parse", "--show-toplevel"], { encoding: "utf8" });
+  const r = spawnGit(resolve(path), ["rev-parse", "--show-toplevel"]);
   if (r.error)
     throw new UsageError(`git is not available: ${(r.error as NodeJS.ErrnoException).code ?? r.error}`);
   if (r.status !== 0)
@@ -56,17 +69,9 @@ export function repositoryRoot(path: string): string {
 /** The commit a revision names; a clear error for unknown revisions and for shallow clones missing it. */
 export function resolveRevision(repo: string, rev: string): string {
   if (rev.startsWith("-")) throw new UsageError(`not a revision: "${rev}"`);
-  const r = spawnSync(
-    "git",
-    ["-C", repo, "rev-parse", "--verify", "--quiet", "--end-of-options", `${rev}^{commit}`],
-    {
-      encoding: "utf8",
-    },
-  );
+  const r = spawnGit(repo, ["rev-parse", "--verify", "--quiet", "--end-of-options", `${rev}^{commit}`]);
   if (r.status === 0) return r.stdout.trim();
-  const shallow = spawnSync("git", ["-C", repo, "rev-parse", "--is-shallow-repository"], {
-    encoding: "utf8",
-  });
+  const shallow = spawnGit(repo, ["rev-parse", "--is-shallow-repository"]);
   if (shallow.stdout.trim() === "true") {
     throw new UsageError(
       `unknown revision "${rev}": this is a shallow clone and it may not contain that commit (fetch more history, e.g. actions/checkout with fetch-depth: 0, or git fetch --unshallow)`,
@@ -118,11 +123,9 @@ export function dependencyFiles(repo: string, commit: string, subdir = ""): Revi
  * what the base branch gained since is not shown as undone by the change. Undefined when they share no history.
  */
 export function mergeBase(repo: string, base: string, head: string): string | undefined {
-  const r = spawnSync("git", ["-C", repo, "merge-base", base, head], { encoding: "utf8" });
+  const r = spawnGit(repo, ["merge-base", base, head]);
   if (r.status === 0) return r.stdout.trim() || undefined;
-  const shallow = spawnSync("git", ["-C", repo, "rev-parse", "--is-shallow-repository"], {
-    encoding: "utf8",
-  });
+  const shallow = spawnGit(repo, ["rev-parse", "--is-shallow-repository"]);
   if (shallow.stdout.trim() === "true") {
     throw new UsageError(
       "cannot find where the head branched from the base: this is a shallow clone without their common history (fetch more history, e.g. actions/checkout with fetch-depth: 0, or git fetch --unshallow; or pass --no-merge-base)",
@@ -133,9 +136,7 @@ export function mergeBase(repo: string, base: string, head: string): string | un
 
 /** The commit HEAD points at; undefined in a repository without commits. */
 export function headCommit(repo: string): string | undefined {
-  const r = spawnSync("git", ["-C", repo, "rev-parse", "--verify", "--quiet", "HEAD^{commit}"], {
-    encoding: "utf8",
-  });
+  const r = spawnGit(repo, ["rev-parse", "--verify", "--quiet", "HEAD^{commit}"]);
   return r.status === 0 ? r.stdout.trim() : undefined;
 }
 
@@ -157,9 +158,7 @@ function blobId(bytes: Buffer, algorithm: "sha1" | "sha256"): string {
  */
 export function changedInWorkTree(repo: string, from: string): string[] {
   const candidates = new Set(
-    git(repo, ["-c", "core.fsmonitor=false", "diff-index", "-z", "--name-only", from])
-      .split("\0")
-      .filter(Boolean),
+    git(repo, ["diff-index", "-z", "--name-only", from]).split("\0").filter(Boolean),
   );
   for (const p of git(repo, ["ls-files", "-z", "--others", "--exclude-standard"]).split("\0"))
     if (p) candidates.add(p);
@@ -191,7 +190,7 @@ export function readBlobs(repo: string, blobs: string[]): Map<string, Buffer> {
   const out = new Map<string, Buffer>();
   if (!blobs.length) return out;
   const unique = [...new Set(blobs)];
-  const raw = execFileSync("git", ["-C", repo, "cat-file", "--batch"], {
+  const raw = execFileSync("git", [...SAFE, "-C", repo, "cat-file", "--batch"], {
     input: `${unique.join("\n")}\n`,
     maxBuffer: MAX_BYTES,
     stdio: ["pipe", "pipe", "pipe"],

@@ -173,8 +173,11 @@ export interface ReviewReport {
   /** Approvals the change itself adds to the approvals file (a reviewer should look at those). */
   approvalsAdded: Approval[];
   summary: ReviewSummary;
-  /** `fail` when something blocks or the dependency-only rule is violated. */
-  verdict: "pass" | "fail";
+  /**
+   * `fail` when something blocks or the dependency-only rule is violated; `incomplete` when an input could not be
+   * read (exit 2: what was not compared cannot pass).
+   */
+  verdict: "pass" | "fail" | "incomplete";
   /** One line per reason the review fails (empty when it passes). */
   reasons: string[];
   typosquat?: { lists: PopularListInfo[] };

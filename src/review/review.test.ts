@@ -1,6 +1,6 @@
 /** `reviewChange` on real temporary git repositories: what changed, what it brings in, and the policy's verdict. */
 import { execFileSync } from "node:child_process";
-import { mkdirSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import * as tar from "tar";
 import { describe, expect, it } from "vitest";
@@ -398,6 +398,11 @@ describe("review of a dependency change", () => {
     expect(r.changes.map((c) => `${c.name} ${c.change}`)).toEqual(["requests upgraded"]);
     expect(r.inventory.errors.map((e) => e.file)).toEqual(["HEAD:package-lock.json"]);
     expect(reviewExitCode(r)).toBe(2);
+    // what could not be compared cannot pass
+    expect(r.verdict).toBe("incomplete");
+    expect(r.reasons[0]).toMatch(
+      /^the review is incomplete: 1 input could not be read \(HEAD:package-lock\.json\)/,
+    );
     // broken in the base: the head's packages are reviewed in full, as added
     commit({ "package-lock.json": lock({ lodash: "4.17.20" }, ["lodash"]) });
     const b = await review(dir);
@@ -463,6 +468,65 @@ describe("review of a dependency change", () => {
     expect(r.path).toBe("api");
     expect(r.changes.map((c) => `${c.name} ${c.change}`)).toEqual(["flask upgraded"]);
     expect(r.changes[0]!.purl).toBe("pkg:pypi/flask@2.0.1");
+  });
+});
+
+describe("review corner cases", () => {
+  const approval = (purl: string, reason = "reviewed", expires = "") =>
+    `  - purl: ${purl}\n    reason: ${reason}\n    by: Ana\n    at: 2026-11-20T10:00:00Z\n${expires}`;
+
+  it("an approval edited by the change counts as added, and the edit is noted", async () => {
+    const { dir, commit } = repoWith({
+      "requirements.txt": "flask==2.0.0\n",
+      ".depwarden/approvals.yaml": `approvals:\n${approval("pkg:pypi/flask@2.0.1", "ok", "    expires: 2020-06-01\n")}`,
+    });
+    commit({
+      "requirements.txt": "flask==2.0.1\n",
+      ".depwarden/approvals.yaml": `approvals:\n${approval("pkg:pypi/flask@2.0.1", "ok", "    expires: 2099-06-01\n")}`,
+    });
+    const r = await review(dir);
+    expect(r.approvalsAdded.map((a) => a.expires)).toEqual(["2099-06-01"]);
+    expect(
+      r.notes.some((n) => /removes or edits 1 recorded approval \(pkg:pypi\/flask@2\.0\.1\)/.test(n.message)),
+    ).toBe(true);
+  });
+
+  it("a broken approvals file in the base does not stop the review of a change that fixes it", async () => {
+    const { dir, commit } = repoWith({
+      "requirements.txt": "flask==2.0.0\n",
+      ".depwarden/approvals.yaml": "approvals:\n  - purl: nonsense\n",
+    });
+    commit({ ".depwarden/approvals.yaml": `approvals:\n${approval("pkg:pypi/flask@2.0.0")}` });
+    const r = await review(dir);
+    expect(reviewExitCode(r)).toBe(0);
+    expect(r.inventory.warnings.some((w) => w.file === "HEAD~1:.depwarden/approvals.yaml")).toBe(true);
+  });
+
+  it("the same PEP 440 version written another way is no change", async () => {
+    const { dir, commit } = repoWith({ "requirements.txt": "Requests==2.0\nDjango==4.2RC1\n" });
+    commit({ "requirements.txt": "requests==2.0.0\ndjango==4.2rc1\n" });
+    expect((await review(dir)).changes).toEqual([]);
+  });
+
+  it("a deleted lockfile fixes nothing and downgrades nothing: its ranges are unpinned", async () => {
+    const { dir, commit } = repoWith({
+      "package.json": JSON.stringify({ name: "app", version: "1.0.0", dependencies: { lodash: "^4.17.20" } }),
+      "package-lock.json": lock({ lodash: "4.17.20" }, ["lodash"]),
+    });
+    commit({ "package-lock.json": null });
+    const r = await review(dir);
+    expect(r.findings.map((f) => `${f.status} ${f.id}`)).toEqual(["introduced unpinned"]);
+  });
+
+  it("never runs the repository's fsmonitor hook", async () => {
+    const { dir, commit } = repoWith({ "requirements.txt": "flask==2.0.0\n" });
+    commit({ "requirements.txt": "flask==2.0.1\n" });
+    const marker = join(dir, "..", `fsmonitor-ran-${Date.now()}`);
+    writeFileSync(join(dir, "hook.sh"), `#!/bin/sh\ntouch '${marker}'\n`, { mode: 0o755 });
+    git(dir, "config", "core.fsmonitor", join(dir, "hook.sh"));
+    await review(dir);
+    await review(dir, { base: "HEAD~1", head: undefined });
+    expect(existsSync(marker)).toBe(false);
   });
 });
 

@@ -128,7 +128,7 @@ async function readSide(
   };
   let config: Side["config"];
   if (want.config) {
-    config = loadProjectConfig([target], o.config, { display });
+    config = loadProjectConfig([target], o.config, { display, cwd: root });
     // A revision's `typosquat.popular` lists are read from the working tree, where they live.
     if (!want.worktree) {
       for (const eco of ["npm", "PyPI"] as const) {
@@ -138,13 +138,15 @@ async function readSide(
     }
   }
   let approvals: Approval[] = [];
-  if (o.approvals) {
-    approvals = loadApprovals(resolve(o.approvals), o.approvals);
-  } else {
-    approvals = loadApprovals(
-      join(root, APPROVALS_PATH),
-      label ? `${label}:${APPROVALS_PATH}` : APPROVALS_PATH,
-    );
+  try {
+    approvals = o.approvals
+      ? loadApprovals(resolve(o.approvals), o.approvals)
+      : loadApprovals(join(root, APPROVALS_PATH), label ? `${label}:${APPROVALS_PATH}` : APPROVALS_PATH);
+  } catch (e) {
+    // The base's approvals only tell which ones the change adds: a broken base file (the change may be fixing
+    // it) does not stop the review. The head's are the ones applied, and must be valid.
+    if (want.config || !(e instanceof InputError)) throw e;
+    inv.warnings.push({ file: e.file, message: `${e.detail} (the base's approvals are not compared)` });
   }
   return { inventory: inv, ...(config ? { config } : {}), approvals };
 }
@@ -424,10 +426,21 @@ export async function reviewChange(o: ReviewOptions): Promise<ReviewReport> {
       if (approvalCovers(a, { ecosystem: c.ecosystem, name: c.name, version: c.version }, now)) found = a;
     return found; // the latest recorded
   };
-  const seenApproval = new Set(baseSide.approvals.map((a) => `${a.purl}\u0000${a.at}\u0000${a.by}`));
-  const approvalsAdded = headSide.approvals.filter(
-    (a) => !seenApproval.has(`${a.purl}\u0000${a.at}\u0000${a.by}`),
-  );
+  // An entry the base did not have word for word: added, or edited (a reason rewritten, an expiry pushed back).
+  const entryKey = (a: Approval) => JSON.stringify([a.purl, a.at, a.by, a.reason, a.expires ?? null]);
+  const baseEntries = new Set(baseSide.approvals.map(entryKey));
+  const approvalsAdded = headSide.approvals.filter((a) => !baseEntries.has(entryKey(a)));
+  const headEntries = new Set(headSide.approvals.map(entryKey));
+  const gone = baseSide.approvals.filter((a) => !headEntries.has(entryKey(a)));
+  if (gone.length) {
+    notes.push({
+      file: gone[0]!.source,
+      message: `this change removes or edits ${plural(gone.length, "recorded approval")} (${gone
+        .slice(0, 3)
+        .map((a) => a.purl)
+        .join(", ")}${gone.length > 3 ? ", …" : ""}): the approvals file is an append-only record`,
+    });
+  }
   for (const a of headSide.approvals) {
     if (a.expires && expiryInstant(a.expires) < now.getTime()) {
       const changed = diff.some(
@@ -485,7 +498,14 @@ export async function reviewChange(o: ReviewOptions): Promise<ReviewReport> {
   const baseKeys = new Set(baseScan.findings.map(findingKey));
   const headKeys = new Set(headScan.findings.map(findingKey));
   const introduced: Finding[] = headScan.findings.filter((f) => !baseKeys.has(findingKey(f)));
-  const fixed: Finding[] = baseScan.findings.filter((f) => !headKeys.has(findingKey(f)));
+  // A name the head still has without an exact version (a lockfile deleted, a pin loosened) may still install the
+  // vulnerable version: nothing of it is fixed.
+  const loosened = new Set(
+    head.components.filter((c) => c.version === null).map((c) => keyOf(c.ecosystem, c.name)),
+  );
+  const fixed: Finding[] = baseScan.findings.filter(
+    (f) => !headKeys.has(findingKey(f)) && !loosened.has(keyOf(f.ecosystem, f.name)),
+  );
   const warnings: InventoryError[] = [...headScan.inventory.warnings];
 
   // ---- typosquats on the names the change adds
@@ -541,7 +561,7 @@ export async function reviewChange(o: ReviewOptions): Promise<ReviewReport> {
     contents = addSummaries(contents, r.summary);
     for (const purl of r.inspected) inspectedPurls.add(purl);
   }
-  introduced.push(...codeFindings);
+  if (policy.maliciousCode !== "off") introduced.push(...codeFindings);
   for (const c of changes) c.inspected = inspectedPurls.has(c.purl);
 
   // ---- policy checks on what the change brings in
@@ -587,7 +607,7 @@ export async function reviewChange(o: ReviewOptions): Promise<ReviewReport> {
         ),
       );
     }
-    if (change.change === "downgraded" && policy.downgrades !== "off") {
+    if (change.change === "downgraded" && change.from && change.to && policy.downgrades !== "off") {
       policyFindings.push(
         policyFinding(
           c,
@@ -622,7 +642,9 @@ export async function reviewChange(o: ReviewOptions): Promise<ReviewReport> {
           "approval-required",
           "info",
           `${what} needs an approval`,
-          `review.requireApproval is ${policy.requireApproval}: record one with depwarden approve ${c.purl} --reason "..."`,
+          c.version
+            ? `review.requireApproval is ${policy.requireApproval}: record one with depwarden approve ${c.purl} --reason "..."`
+            : `review.requireApproval is ${policy.requireApproval}, and an approval is for one version: pin an exact version (a lockfile), then approve it`,
         ),
       );
     }
@@ -683,6 +705,13 @@ export async function reviewChange(o: ReviewOptions): Promise<ReviewReport> {
     inspected: changes.filter((c) => c.inspected).length,
   };
   const reasons = reasonsOf(findings, policy, dependencyOnly);
+  const allErrors = [...baseErrors, ...headErrors, ...errors];
+  if (allErrors.length) {
+    const files = [...new Set(allErrors.map((e) => e.file))];
+    reasons.unshift(
+      `the review is incomplete: ${plural(files.length, "input")} could not be read (${files.slice(0, 3).join(", ")}${files.length > 3 ? ", …" : ""})`,
+    );
+  }
 
   return {
     base: { rev: o.base, commit: baseCommit },
@@ -690,7 +719,7 @@ export async function reviewChange(o: ReviewOptions): Promise<ReviewReport> {
     path: sub,
     inventory: {
       ...head,
-      errors: [...baseErrors, ...headErrors, ...errors],
+      errors: allErrors,
       warnings: [...base.warnings, ...head.warnings, ...warnings, ...config.warnings],
     },
     database: headScan.database,
@@ -702,7 +731,7 @@ export async function reviewChange(o: ReviewOptions): Promise<ReviewReport> {
     findings,
     approvalsAdded,
     summary,
-    verdict: reasons.length ? "fail" : "pass",
+    verdict: allErrors.length ? "incomplete" : reasons.length ? "fail" : "pass",
     reasons,
     ...(typosquat ? { typosquat } : {}),
     ...(contents ? { contents } : {}),
