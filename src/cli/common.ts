@@ -2,6 +2,8 @@
 import { statSync } from "node:fs";
 import { basename, dirname, resolve } from "node:path";
 import { type Command, Option } from "commander";
+import type { AdvisorySource } from "../advisories/osv.js";
+import { UsageError } from "../errors.js";
 import type { InventoryOptions } from "../inventory/inventory.js";
 import { writeFileAtomic } from "../io.js";
 
@@ -84,4 +86,22 @@ export function projectNameOf(path: string): string {
     // a missing path has already been reported by the inventory
   }
   return basename(isFile ? dirname(abs) : abs);
+}
+
+/**
+ * The advisory source of `scan` and `review`: the OSV API with `--online`, else the local store (filled from the
+ * bundled snapshot on first use). `label` names the store in staleness warnings.
+ */
+export async function openAdvisorySource(
+  flags: { online?: boolean; onlineUrl?: string; db?: string },
+  global: GlobalOptions,
+): Promise<{ source: AdvisorySource; label?: string }> {
+  if (flags.online) {
+    const { OnlineAdvisorySource } = await import("../advisories/online.js");
+    return { source: new OnlineAdvisorySource({ apiBase: flags.onlineUrl }) };
+  }
+  if (flags.onlineUrl) throw new UsageError("--online-url needs --online");
+  const { openStoreForCli } = await import("../advisories/store.js");
+  const store = openStoreForCli({ db: flags.db, quiet: global.quiet });
+  return { source: store, label: store.path };
 }

@@ -1,9 +1,16 @@
 import type { Command } from "commander";
-import type { AdvisorySource } from "../advisories/osv.js";
 import type { FailOn } from "../analysis/scan.js";
 import { UsageError } from "../errors.js";
 import type { ReviewReport } from "../review/model.js";
-import { collect, emit, failOnOption, formatOption, type GlobalOptions, warn } from "./common.js";
+import {
+  collect,
+  emit,
+  failOnOption,
+  formatOption,
+  type GlobalOptions,
+  openAdvisorySource,
+  warn,
+} from "./common.js";
 
 type ReviewFormat = "table" | "json" | "markdown";
 
@@ -80,18 +87,7 @@ export function registerReview(
           );
         maxAge = ms;
       }
-      let source: AdvisorySource;
-      let label: string | undefined;
-      if (flags.online) {
-        const { OnlineAdvisorySource } = await import("../advisories/online.js");
-        source = new OnlineAdvisorySource({ apiBase: flags.onlineUrl });
-      } else {
-        if (flags.onlineUrl) throw new UsageError("--online-url needs --online");
-        const { openStoreForCli } = await import("../advisories/store.js");
-        const store = openStoreForCli({ db: flags.db, quiet: g.quiet });
-        source = store;
-        label = store.path;
-      }
+      const { source, label } = await openAdvisorySource(flags, g);
       let report: ReviewReport;
       try {
         report = await reviewChange({

@@ -1,5 +1,4 @@
 import type { Command } from "commander";
-import type { AdvisorySource } from "../advisories/osv.js";
 import type { ScanReport } from "../analysis/finding.js";
 import type { FailOn } from "../analysis/scan.js";
 import { UsageError } from "../errors.js";
@@ -13,6 +12,7 @@ import {
   type GlobalOptions,
   type InputFlags,
   inventoryOptions,
+  openAdvisorySource,
   pathsOrCwd,
   projectNameOf,
   warn,
@@ -104,18 +104,7 @@ export function registerScan(program: Command, global: () => GlobalOptions, setE
           ))
         : (config.maxAdvisoryAgeMs ?? DEFAULT_MAX_AGE_MS);
     const inv = await buildInventory(targets, inventoryOptions(flags, g));
-    let source: AdvisorySource;
-    let label: string | undefined;
-    if (flags.online) {
-      const { OnlineAdvisorySource } = await import("../advisories/online.js");
-      source = new OnlineAdvisorySource({ apiBase: flags.onlineUrl });
-    } else {
-      if (flags.onlineUrl) throw new UsageError("--online-url needs --online");
-      const { openStoreForCli } = await import("../advisories/store.js");
-      const store = openStoreForCli({ db: flags.db, quiet: g.quiet });
-      source = store;
-      label = store.path;
-    }
+    const { source, label } = await openAdvisorySource(flags, g);
     const progress = progressLine(g);
     let report: ScanReport;
     try {
