@@ -104,7 +104,19 @@ export function diffInventories(base: Inventory, head: Inventory): DependencyCha
   );
 }
 
-export type RedFlagKind = "integrity-changed" | "resolved-host-changed" | "moved-to-non-registry-source";
+export type RedFlagKind =
+  | "integrity-changed"
+  | "resolved-host-changed"
+  | "moved-to-non-registry-source"
+  | "non-registry-source-changed";
+
+/** The public registries' download hosts: a lockfile that names none of them for a package names another index. */
+const DEFAULT_HOSTS: ReadonlySet<string> = new Set([
+  "registry.npmjs.org",
+  "registry.yarnpkg.com",
+  "pypi.org",
+  "files.pythonhosted.org",
+]);
 
 /** Changes a reviewer would miss in a lockfile diff: same name and version, different bytes or origin. */
 export interface RedFlag {
@@ -178,25 +190,38 @@ export function redFlags(base: Inventory, head: Inventory): RedFlag[] {
         }
         const h1 = hostOf(was.resolved);
         const h2 = hostOf(c.resolved);
-        if (h1 && h2 && h1 !== h2) {
+        // No host recorded in the base is the registry's default (uv and Poetry record only other indexes).
+        if (h2 && h1 !== h2 && (h1 || !DEFAULT_HOSTS.has(h2))) {
           flags.push({
             ecosystem: c.ecosystem,
             name: c.name,
             purl: c.purl,
             kind: "resolved-host-changed",
-            detail: `${c.name}@${version} is now downloaded from ${h2} instead of ${h1}`,
+            detail: `${c.name}@${version} is now downloaded from ${h2} instead of ${h1 ?? "the default registry"}`,
           });
         }
       }
       const kind = c.unpinned?.kind;
-      if (kind && NON_REGISTRY.has(kind) && ![...old.values()].some((o) => o.unpinned?.kind === kind)) {
-        flags.push({
-          ecosystem: c.ecosystem,
-          name: c.name,
-          purl: c.purl,
-          kind: "moved-to-non-registry-source",
-          detail: `${c.name} now comes from a ${kind} source (${c.unpinned!.spec}) instead of the registry: it bypasses the registry's immutability and advisories`,
-        });
+      if (kind && NON_REGISTRY.has(kind)) {
+        const same = [...old.values()].filter((o) => o.unpinned?.kind === kind);
+        if (!same.length) {
+          flags.push({
+            ecosystem: c.ecosystem,
+            name: c.name,
+            purl: c.purl,
+            kind: "moved-to-non-registry-source",
+            detail: `${c.name} now comes from a ${kind} source (${c.unpinned!.spec}) instead of the registry: it bypasses the registry's immutability and advisories`,
+          });
+        } else if (!same.some((o) => o.unpinned!.spec === c.unpinned!.spec)) {
+          // Another repository, fork, ref or path under the same name: other code, whatever the version says.
+          flags.push({
+            ecosystem: c.ecosystem,
+            name: c.name,
+            purl: c.purl,
+            kind: "non-registry-source-changed",
+            detail: `${c.name} now comes from ${c.unpinned!.spec} instead of ${same[0]!.unpinned!.spec}`,
+          });
+        }
       }
     }
   }

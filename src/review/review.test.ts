@@ -518,6 +518,26 @@ describe("review corner cases", () => {
     expect(r.findings.map((f) => `${f.status} ${f.id}`)).toEqual(["introduced unpinned"]);
   });
 
+  it("flags a git source swapped for another under the same name, and a package moved to another index", async () => {
+    const uv = (index: string) =>
+      `version = 1\nrequires-python = ">=3.9"\n\n[[package]]\nname = "requests"\nversion = "2.31.0"\nsource = { registry = "${index}" }\n`;
+    const { dir, commit } = repoWith({
+      "requirements.txt": "flask @ git+https://github.com/pallets/flask@3.0.0\n",
+      "tool/uv.lock": uv("https://pypi.org/simple"),
+    });
+    commit({
+      "requirements.txt": "flask @ git+https://github.com/evil-fork/flask@3.0.0\n",
+      "tool/uv.lock": uv("https://pypi.evil.example/simple"),
+    });
+    const r = await review(dir);
+    expect(r.findings.map((f) => `${f.id} ${f.name} ${f.blocking}`)).toEqual([
+      "non-registry-source flask true",
+      "resolved-host-changed requests true",
+    ]);
+    expect(r.findings[0]!.why).toContain("evil-fork/flask");
+    expect(r.findings[1]!.why).toContain("pypi.evil.example instead of the default registry");
+  });
+
   it("never runs the repository's fsmonitor hook", async () => {
     const { dir, commit } = repoWith({ "requirements.txt": "flask==2.0.0\n" });
     commit({ "requirements.txt": "flask==2.0.1\n" });

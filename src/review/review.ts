@@ -781,6 +781,15 @@ function redFlagFinding(
             `${c.name} ${c.version}: download host changed`,
             flag.detail,
           );
+    case "non-registry-source-changed":
+      if (policy.nonRegistrySources === "off" || nonRegistryFlagged.has(c.purl)) return undefined;
+      return policyFinding(
+        c,
+        "non-registry-source",
+        "medium",
+        `${c.name}: its git, URL or path source changed`,
+        flag.detail,
+      );
     default:
       if (policy.nonRegistrySources === "off" || nonRegistryFlagged.has(c.purl)) return undefined;
       return policyFinding(
