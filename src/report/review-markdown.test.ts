@@ -287,6 +287,24 @@ describe("formatReviewMarkdown", () => {
     expect(rows[0]![2]).toContain("Bad \\| \\<script\\>alert(1)\\</script\\> \\*bold\\* @&#8203;user");
   });
 
+  it("drops terminal control characters (ESC, BEL) taken from package data", () => {
+    const c = change("ctl-pkg", "added", null, "1.0.0");
+    const r = report(
+      [c],
+      [
+        finding(c, {
+          id: "GHSA-ctl0-0000-0000",
+          severity: "high",
+          summary: "a\u001b[31mred\u0007b",
+          blocking: true,
+        }),
+      ],
+    );
+    const text = formatReviewMarkdown(r);
+    expect(text.includes("\u001b") || text.includes("\u0007")).toBe(false);
+    expect(text).toContain("a\\[31mredb");
+  });
+
   it("escapes names in the HTML of a details summary with entities", () => {
     const weird = change("x<img src=y>@z", "added", null, "1.0.0");
     const block = details(formatReviewMarkdown(report([weird])))[0]!;

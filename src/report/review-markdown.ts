@@ -397,7 +397,8 @@ export function formatReviewMarkdown(report: ReviewReport): string {
   section(
     "notes",
     ["#### Notes", ""],
-    [...report.inventory.errors, ...report.notes].map((n) => [`- ${mdCode(where(n))}: ${mdText(n.message)}`]),
+    // the message starts with the position already (`15:3: …`), as every inventory error does
+    [...report.inventory.errors, ...report.notes].map((n) => [`- ${mdCode(n.file)}: ${mdText(n.message)}`]),
   );
 
   if (report.changes.length) {

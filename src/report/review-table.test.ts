@@ -218,7 +218,7 @@ describe("formatReviewTable", () => {
           line: 9,
         },
       ],
-      notes: [{ file: ".depwarden.yaml", line: 3, message: "the policy file is changed by this change" }],
+      notes: [{ file: ".depwarden.yaml", line: 3, message: "3: the policy file is changed by this change" }],
     });
     const text = formatReviewTable(r);
     expect(block(text, "Dependency-only rule")).toEqual([
@@ -232,7 +232,7 @@ describe("formatReviewTable", () => {
     ]);
     expect(block(text, "Notes")).toEqual([
       "Notes:",
-      "  .depwarden.yaml:3: the policy file is changed by this change",
+      "  .depwarden.yaml: 3: the policy file is changed by this change",
     ]);
     expect(text.endsWith("\nFAIL: dependency-only rule (2 files to split)\n")).toBe(true);
     expect(formatReviewTable(failing())).not.toMatch(/Dependency-only|Approvals this change adds|Notes:/);

@@ -168,7 +168,8 @@ export function formatReviewTable(report: ReviewReport, options: TableOptions = 
     lines.push(bold("Notes:"));
     for (const n of problems) {
       lines.push(
-        `  ${paint(`${plain(n.file)}${n.line ? `:${n.line}` : ""}`, COLORS.medium)}: ${plain(n.message)}`,
+        // the message starts with the position already (`15:3: …`), as every inventory error does
+        `  ${paint(plain(n.file), COLORS.medium)}: ${plain(n.message)}`,
       );
     }
     lines.push("");

@@ -8,6 +8,7 @@ import { referenceUrl, ruleById } from "../analysis/code/rules.js";
 import type { Acceptance, Finding, FindingSeverity, ScanReport, Suppression } from "../analysis/finding.js";
 import { SEVERITIES } from "../analysis/finding.js";
 import { type FailOn, failsGate, registryUrl, sortFindings } from "../analysis/scan.js";
+import { plain } from "./scan-table.js";
 
 // ---------------------------------------------------------------------------------------------------------
 // Helpers shared with the SARIF and CycloneDX formatters
@@ -56,9 +57,12 @@ export function advisoryUrl(f: Finding): string {
   return osvUrl(f.id);
 }
 
-/** Whitespace (newlines included) collapsed to single spaces. */
+/**
+ * Whitespace (newlines included) collapsed to single spaces, control characters (ESC, BEL … from package data)
+ * dropped: the terminal sanitiser of the scan table.
+ */
 export function oneLine(text: string): string {
-  return text.replace(/\s+/g, " ").trim();
+  return plain(text);
 }
 
 /** `name@version` as people write it (`@babel/core@7.24.5`); the name alone when there is no exact version. */

