@@ -51,6 +51,7 @@ function changeJson(c: ReviewChange): Record<string, unknown> {
     ecosystem: c.ecosystem,
     name: c.name,
     via: c.via,
+    ...(c.addedAs ? { addedAs: c.addedAs } : {}),
     ...(c.approval ? { approval: approvalJson(c.approval) } : {}),
     needsApproval: c.needsApproval,
     inspected: c.inspected,

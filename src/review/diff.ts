@@ -4,7 +4,9 @@
  * set: versions only in the head are added, only in the base removed; when exactly one version went and one came,
  * that is an upgrade or a downgrade.
  */
+import { join } from "node:path";
 import { nameKey } from "../advisories/names.js";
+import { fileExtractorFor } from "../inventory/discover.js";
 import type { Component, Ecosystem, Inventory } from "../inventory/model.js";
 import { compareVersions } from "../versions/index.js";
 
@@ -21,6 +23,12 @@ export interface DependencyChange {
   to: string | null;
   /** Declared by the project (in the head; in the base for a removal). */
   direct: boolean;
+  /**
+   * For an `added` change of a version the base already had: `new-project` when a dependency file of another
+   * directory now declares it (a monorepo's second project), `now-direct` when the project now declares a package
+   * it only had transitively. Either way the project takes on a dependency, so it is reviewed as added.
+   */
+  addedAs?: "new-project" | "now-direct";
 }
 
 function byPackage(inv: Inventory): Map<string, Map<string, Component>> {
@@ -55,6 +63,22 @@ function order(ecosystem: Ecosystem, a: string, b: string): number {
   }
 }
 
+/** The directory of a repository-relative file (`""` at the root). */
+const dirOf = (file: string) => (file.includes("/") ? file.slice(0, file.lastIndexOf("/")) : "");
+
+/** Directories of the lockfiles and manifests that declare a component (SBOMs describe, they do not declare). */
+function projectDirs(c: Component): Set<string> {
+  return new Set(
+    c.sources
+      .filter((x) => fileExtractorFor(join("/", x.file))?.ecosystem !== "mixed")
+      .map((x) => dirOf(x.file)),
+  );
+}
+
+function changeOf(c: Component, kind: ChangeKind, from: string | null, to: string | null): DependencyChange {
+  return { ecosystem: c.ecosystem, name: c.name, purl: c.purl, change: kind, from, to, direct: c.direct };
+}
+
 const KIND_ORDER: Record<ChangeKind, number> = { added: 0, upgraded: 1, downgraded: 2, removed: 3 };
 
 export function diffInventories(base: Inventory, head: Inventory): DependencyChange[] {
@@ -74,15 +98,19 @@ export function diffInventories(base: Inventory, head: Inventory): DependencyCha
       gone = gone.filter((g) => !matched.some((v) => same(g, v)));
     }
     const change = (c: Component, kind: ChangeKind, from: string | null, to: string | null) =>
-      changes.push({
-        ecosystem: c.ecosystem,
-        name: c.name,
-        purl: c.purl,
-        change: kind,
-        from,
-        to,
-        direct: c.direct,
-      });
+      changes.push(changeOf(c, kind, from, to));
+    // A version both sides have: declared in a new place, or made direct.
+    for (const [v, c] of a) {
+      const was = b.get(v);
+      if (!was || v === "") continue;
+      const before = projectDirs(was);
+      const after = projectDirs(c);
+      // Every directory of the base still has it and one more does (a move of a lockfile is not an addition).
+      const spread = [...after].some((d) => !before.has(d)) && [...before].every((d) => after.has(d));
+      if (spread) changes.push({ ...changeOf(c, "added", null, v), addedAs: "new-project" });
+      else if (c.direct && !was.direct)
+        changes.push({ ...changeOf(c, "added", null, v), addedAs: "now-direct" });
+    }
     if (gone.length === 1 && came.length === 1) {
       const from = gone[0]!;
       const to = came[0]!;

@@ -121,6 +121,7 @@ describe("diffInventories", () => {
       version,
       purl: `pkg:npm/debug@${version}`,
       direct: false,
+      sources: [{ file: "package-lock.json" }],
     });
     const a = { ...(base as object), components: [mk("2.6.9"), mk("4.3.4")] } as never;
     const b = { ...(base as object), components: [mk("2.6.9"), mk("4.3.4"), mk("3.2.7")] } as never;

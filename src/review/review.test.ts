@@ -470,6 +470,34 @@ describe("review of a dependency change", () => {
     expect(r.verdict).toBe("fail");
   });
 
+  it("a version another project already had, or a transitive package made direct, is reviewed as added", async () => {
+    const { dir, commit } = repoWith({
+      "app1/package-lock.json": lock({ lodash: "4.17.20", ms: "2.1.3" }, ["lodash"]),
+      "app2/package-lock.json": lock({ react: "18.2.0" }, ["react"]),
+      ".depwarden.yaml": "review:\n  requireApproval: direct\n  deny: [lodash]\n",
+    });
+    commit({
+      "app1/package-lock.json": lock({ lodash: "4.17.20", ms: "2.1.3" }, ["lodash", "ms"]),
+      "app2/package-lock.json": lock({ react: "18.2.0", lodash: "4.17.20" }, ["react", "lodash"]),
+    });
+    const r = await review(dir);
+    expect(r.changes.map((c) => `${c.name} ${c.change} ${c.addedAs} ${c.needsApproval}`)).toEqual([
+      "lodash added new-project true",
+      "ms added now-direct true",
+    ]);
+    expect(r.findings.filter((f) => f.blocking).map((f) => f.id)).toEqual([
+      "denied-package",
+      "approval-required",
+      "approval-required",
+    ]);
+    // a lockfile moved to another directory is not an addition
+    commit({
+      "app2/package-lock.json": null,
+      "web/package-lock.json": lock({ react: "18.2.0", lodash: "4.17.20" }, ["react", "lodash"]),
+    });
+    expect((await review(dir)).changes).toEqual([]);
+  });
+
   it("reviews only the directory given", async () => {
     const { dir, commit } = repoWith({
       "web/package-lock.json": lock({ lodash: "4.17.20" }, ["lodash"]),
