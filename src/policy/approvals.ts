@@ -5,7 +5,7 @@
  */
 import { mkdirSync, readFileSync } from "node:fs";
 import { dirname } from "node:path";
-import { isMap, isNode, isSeq, LineCounter, parseDocument, stringify } from "yaml";
+import { isMap, isNode, isSeq, type LineCounter, type parseDocument, stringify } from "yaml";
 import { z } from "zod";
 import { InputError, UsageError } from "../errors.js";
 import type { Ecosystem } from "../inventory/model.js";
@@ -14,7 +14,7 @@ import { formatPath } from "../inventory/text.js";
 import { writeFileAtomic } from "../io.js";
 import type { Approval } from "../review/model.js";
 import { compareVersions } from "../versions/index.js";
-import { dateString } from "./config.js";
+import { dateString, parseYamlDocument } from "./config.js";
 import { expiryInstant } from "./ignores.js";
 import { packageSpecMatches } from "./package-spec.js";
 
@@ -112,21 +112,11 @@ const KNOWN_KEYS = {
 type Parsed = { doc: ReturnType<typeof parseDocument>; lc: LineCounter; approvals: Approval[] };
 
 function parseWithDocument(text: string, display: string): Parsed {
-  const lc = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lc, uniqueKeys: true });
+  const { doc, lc } = parseYamlDocument(text, display);
   const at = (offset: number) => {
     const p = lc.linePos(offset);
     return { line: p.line, column: p.col };
   };
-  if (doc.errors.length) {
-    const err = doc.errors[0]!;
-    const pos = err.linePos?.[0];
-    throw new InputError(
-      display,
-      `invalid YAML: ${err.message.split("\n")[0]?.replace(/ at line \d+, column \d+:?$/, "")}`,
-      pos ? { line: pos.line, column: pos.col } : undefined,
-    );
-  }
   const parsed = fileSchema.safeParse(doc.toJS() ?? {});
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;

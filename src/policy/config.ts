@@ -256,14 +256,14 @@ function positionOf(
   return undefined;
 }
 
-/** Reads and validates one config file. `display` is how the file is named in messages. */
-export function loadConfigFile(path: string, display = path, configPath?: string): ProjectConfig {
-  let text: string;
-  try {
-    text = readFileSync(path, "utf8");
-  } catch (e) {
-    throw new InputError(display, `cannot read config file (${(e as NodeJS.ErrnoException).code ?? e})`);
-  }
+/**
+ * A YAML document of depwarden's own files (the config, the approvals), keys unique, with line positions; a
+ * syntax error is an InputError naming the line and column.
+ */
+export function parseYamlDocument(
+  text: string,
+  display: string,
+): { doc: ReturnType<typeof parseDocument>; lc: LineCounter } {
   const lc = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lc, uniqueKeys: true });
   if (doc.errors.length) {
@@ -275,6 +275,18 @@ export function loadConfigFile(path: string, display = path, configPath?: string
       pos ? { line: pos.line, column: pos.col } : undefined,
     );
   }
+  return { doc, lc };
+}
+
+/** Reads and validates one config file. `display` is how the file is named in messages. */
+export function loadConfigFile(path: string, display = path, configPath?: string): ProjectConfig {
+  let text: string;
+  try {
+    text = readFileSync(path, "utf8");
+  } catch (e) {
+    throw new InputError(display, `cannot read config file (${(e as NodeJS.ErrnoException).code ?? e})`);
+  }
+  const { doc, lc } = parseYamlDocument(text, display);
   const data = doc.toJS() ?? {};
   const parsed = configSchema.safeParse(data);
   if (!parsed.success) {

@@ -1,59 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { buildPurl } from "../inventory/normalise.js";
 import type { Approval, ReviewChange, ReviewFinding, ReviewReport } from "../review/model.js";
 import { DEFAULT_REVIEW_POLICY } from "../review/model.js";
+import { reviewChange as change, reviewFinding as finding } from "../test-helpers/review.js";
 import { formatReviewMarkdown, MARKDOWN_LIMIT } from "./review-markdown.js";
 
 // ---------------------------------------------------------------------------------------------------------
 // Hand-made reports
-
-function change(
-  name: string,
-  kind: ReviewChange["change"],
-  from: string | null,
-  to: string | null,
-  extra: Partial<ReviewChange> = {},
-): ReviewChange {
-  const ecosystem = extra.ecosystem ?? "npm";
-  return {
-    ecosystem,
-    name,
-    purl: buildPurl(ecosystem, name, to ?? from),
-    change: kind,
-    from,
-    to,
-    direct: true,
-    via: [],
-    needsApproval: false,
-    inspected: false,
-    ...extra,
-  };
-}
-
-/** A finding on a change's head version (its base version for `fixed`). */
-function finding(
-  c: ReviewChange,
-  f: Partial<ReviewFinding> & Pick<ReviewFinding, "id" | "severity">,
-): ReviewFinding {
-  const version = (f.status === "fixed" ? c.from : c.to) ?? "";
-  return {
-    type: "vulnerability",
-    aliases: [],
-    purl: buildPurl(c.ecosystem, c.name, version),
-    ecosystem: c.ecosystem,
-    name: c.name,
-    version,
-    summary: "",
-    fixedIn: null,
-    references: [],
-    direct: c.direct,
-    scopes: ["prod"],
-    sources: [],
-    status: "introduced",
-    blocking: false,
-    ...f,
-  };
-}
 
 const APPROVAL: Approval = {
   purl: "pkg:npm/lodash@4.17.21",

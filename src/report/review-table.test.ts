@@ -1,54 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { buildPurl } from "../inventory/normalise.js";
 import type { ReviewChange, ReviewFinding, ReviewReport } from "../review/model.js";
 import { DEFAULT_REVIEW_POLICY } from "../review/model.js";
+import { reviewChange as change, reviewFinding as finding } from "../test-helpers/review.js";
 import { formatReviewTable } from "./review-table.js";
 import { COLORS } from "./scan-table.js";
-
-function change(
-  name: string,
-  kind: ReviewChange["change"],
-  from: string | null,
-  to: string | null,
-  extra: Partial<ReviewChange> = {},
-): ReviewChange {
-  return {
-    ecosystem: "npm",
-    name,
-    purl: buildPurl(extra.ecosystem ?? "npm", name, to ?? from),
-    change: kind,
-    from,
-    to,
-    direct: true,
-    via: [],
-    needsApproval: false,
-    inspected: false,
-    ...extra,
-  };
-}
-
-function finding(
-  c: ReviewChange,
-  f: Partial<ReviewFinding> & Pick<ReviewFinding, "id" | "severity" | "blocking">,
-): ReviewFinding {
-  const version = (f.status === "fixed" ? c.from : c.to) ?? "";
-  return {
-    type: "vulnerability",
-    aliases: [],
-    purl: buildPurl(c.ecosystem, c.name, version),
-    ecosystem: c.ecosystem,
-    name: c.name,
-    version,
-    summary: "",
-    fixedIn: null,
-    references: [],
-    direct: c.direct,
-    scopes: ["prod"],
-    sources: [],
-    status: "introduced",
-    ...f,
-  };
-}
 
 /** A report over these changes and findings; the summary counts what the verdict line needs. */
 function report(
