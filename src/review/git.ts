@@ -224,20 +224,62 @@ export async function withRevisionTree<T>(
     repo,
     files.map((f) => f.blob),
   );
+  return withCopy(files, (f) => blobs.get(f.blob), use, subdir);
+}
+
+/**
+ * The same for the working tree, as git sees it: the tracked files (ignored or not) and the untracked ones that
+ * are not ignored, read from disk, symbolic links not followed (as in a revision), so that the two sides of a
+ * review are read alike.
+ */
+export async function withWorkTree<T>(
+  repo: string,
+  use: (dir: string, files: RevisionFile[]) => Promise<T>,
+  subdir = "",
+): Promise<T> {
+  const listed = git(repo, ["ls-files", "-z", "--cached", "--others", "--exclude-standard", "--deduplicate"]);
+  const files: RevisionFile[] = [...new Set(listed.split("\0").filter(Boolean))]
+    .filter((p) => (isDependencyFile(p) && (!subdir || p.startsWith(`${subdir}/`))) || isDecisionFile(p))
+    .sort()
+    .map((path) => ({ path, blob: "" }));
+  if (files.length > MAX_FILES) throw new InputError(repo, `more than ${MAX_FILES} dependency files`);
+  const read = (f: RevisionFile): Buffer | undefined => {
+    const abs = join(repo, f.path);
+    try {
+      if (!lstatSync(abs).isFile()) return undefined; // a link, or deleted from the index's view
+      return readFileSync(abs);
+    } catch {
+      return undefined; // deleted in the working tree
+    }
+  };
+  return withCopy(files, read, use, subdir);
+}
+
+/** Writes the files (those `read` returns bytes for) into a private temporary directory, calls `use`, removes it. */
+async function withCopy<T>(
+  files: RevisionFile[],
+  read: (f: RevisionFile) => Buffer | undefined,
+  use: (dir: string, files: RevisionFile[]) => Promise<T>,
+  subdir: string,
+): Promise<T> {
   const dir = mkdtempSync(join(tmpdir(), "depwarden-rev-"));
   try {
     // The copy's root is a repository root for the config search (findConfigFile stops at a `.git`).
     mkdirSync(join(dir, ".git"));
     mkdirSync(join(dir, subdir), { recursive: true });
+    const written: RevisionFile[] = [];
     for (const f of files) {
       const target = resolve(dir, f.path);
       if (!target.startsWith(`${dir}/`) || f.path.split("/").includes("..")) {
         throw new InputError(f.path, "path escapes the repository");
       }
+      const bytes = read(f);
+      if (bytes === undefined) continue;
       mkdirSync(dirname(target), { recursive: true });
-      writeFileSync(target, blobs.get(f.blob)!);
+      writeFileSync(target, bytes);
+      written.push(f);
     }
-    return await use(dir, files);
+    return await use(dir, written);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

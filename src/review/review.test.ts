@@ -1,6 +1,6 @@
 /** `reviewChange` on real temporary git repositories: what changed, what it brings in, and the policy's verdict. */
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdirSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import * as tar from "tar";
 import { describe, expect, it } from "vitest";
@@ -389,6 +389,18 @@ describe("review of a dependency change", () => {
     expect((await review(dir, { base: "HEAD", head: undefined })).changedFiles.dependency).toEqual([
       "tools/requirements.txt",
     ]);
+  });
+
+  it("reads the working tree as git sees it: tracked files even if ignored, links not followed", async () => {
+    const { dir } = repoWith({ ".gitignore": "package-lock.json\n", "requirements.txt": "flask==2.0.0\n" });
+    writeFileSync(join(dir, "package-lock.json"), lock({ lodash: "4.17.21" }, ["lodash"]));
+    git(dir, "add", "-f", "package-lock.json");
+    git(dir, "commit", "-q", "-m", "lock");
+    expect((await review(dir, { base: "HEAD", head: undefined })).changes).toEqual([]);
+    const outside = tmpTree({ "requirements.txt": "evil==1.0.0\n" });
+    mkdirSync(join(dir, "tools"));
+    symlinkSync(join(outside, "requirements.txt"), join(dir, "tools/requirements.txt"));
+    expect((await review(dir, { base: "HEAD", head: undefined })).changes).toEqual([]);
   });
 
   it("compares with where the head branched from the base, not with the base's newer commits", async () => {

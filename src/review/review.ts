@@ -44,6 +44,7 @@ import {
   resolveRevision,
   treeFiles,
   withRevisionTree,
+  withWorkTree,
 } from "./git.js";
 import type {
   Approval,
@@ -105,20 +106,20 @@ function relabel(list: InventoryError[], label: string | undefined): InventoryEr
 }
 
 /**
- * Reads one side: the inventory of `root/sub` (paths shown relative to `root`, which is the repository root or a
- * revision's copy of it), and, when asked, its policy and approvals.
+ * Reads one side: the inventory of `root/sub` (paths shown relative to `root`, a copy of a revision's or the
+ * working tree's dependency and decision files), and, when asked, its policy and approvals.
  */
 async function readSide(
   root: string,
   sub: string,
   label: string | undefined,
   o: ReviewOptions,
-  want: { config: boolean; repo: string; worktree: boolean },
+  want: { config: boolean; repo: string },
 ): Promise<Side> {
   const target = sub ? join(root, sub) : root;
   const inv = await buildInventory([target], {
     cwd: root,
-    gitignore: want.worktree,
+    gitignore: false, // the copy holds what git sees, ignored or not
     ...(o.exclude?.length ? { exclude: o.exclude } : {}),
     ...(o.onInternalError ? { onInternalError: o.onInternalError } : {}),
   });
@@ -131,12 +132,10 @@ async function readSide(
   let config: Side["config"];
   if (want.config) {
     config = loadProjectConfig([target], o.config, { display, cwd: root });
-    // A revision's `typosquat.popular` lists are read from the working tree, where they live.
-    if (!want.worktree) {
-      for (const eco of ["npm", "PyPI"] as const) {
-        const file = config.popularLists[eco];
-        if (file?.startsWith(root + sep)) config.popularLists[eco] = join(want.repo, relative(root, file));
-      }
+    // `typosquat.popular` lists are read from the working tree, where they live (the copy holds no such file).
+    for (const eco of ["npm", "PyPI"] as const) {
+      const file = config.popularLists[eco];
+      if (file?.startsWith(root + sep)) config.popularLists[eco] = join(want.repo, relative(root, file));
     }
   }
   let approvals: Approval[] = [];
@@ -360,7 +359,7 @@ export async function reviewChange(o: ReviewOptions): Promise<ReviewReport> {
   const baseSide = await withRevisionTree(
     repo,
     baseCommit,
-    (tree) => readSide(tree, sub, labels.base, o, { config: false, repo, worktree: false }),
+    (tree) => readSide(tree, sub, labels.base, o, { config: false, repo }),
     sub,
   );
   const headSide =
@@ -368,10 +367,10 @@ export async function reviewChange(o: ReviewOptions): Promise<ReviewReport> {
       ? await withRevisionTree(
           repo,
           headId,
-          (tree) => readSide(tree, sub, labels.head, o, { config: true, repo, worktree: false }),
+          (tree) => readSide(tree, sub, labels.head, o, { config: true, repo }),
           sub,
         )
-      : await readSide(repo, sub, undefined, o, { config: true, repo, worktree: true });
+      : await withWorkTree(repo, (tree) => readSide(tree, sub, undefined, o, { config: true, repo }), sub);
   const config = headSide.config!;
   const policy: ReviewPolicy = resolveReviewPolicy(config);
   if (o.failOn) policy.failOn = o.failOn;
