@@ -111,7 +111,8 @@ export function diffInventories(base: Inventory, head: Inventory): DependencyCha
       else if (c.direct && !was.direct)
         changes.push({ ...changeOf(c, "added", null, v), addedAs: "now-direct" });
     }
-    if (gone.length === 1 && came.length === 1) {
+    // A pin that became a range (or the reverse) is no upgrade: one version went, an unpinned requirement came.
+    if (gone.length === 1 && came.length === 1 && gone[0] !== "" && came[0] !== "") {
       const from = gone[0]!;
       const to = came[0]!;
       const c = a.get(to)!;
@@ -156,22 +157,33 @@ export interface RedFlag {
   detail: string;
 }
 
+/** Hosts that serve the same registry: Yarn 1 writes registry.yarnpkg.com, npm registry.npmjs.org. */
+const SAME_REGISTRY: Record<string, string> = {
+  "registry.yarnpkg.com": "registry.npmjs.org",
+  "files.pythonhosted.org": "pypi.org",
+};
+
 function hostOf(url: string | undefined): string | undefined {
   if (!url) return undefined;
   try {
-    return new URL(url).host.toLowerCase();
+    const host = new URL(url).host.toLowerCase();
+    return SAME_REGISTRY[host] ?? host;
   } catch {
     return undefined;
   }
 }
 
-/** `sha512:…` digests grouped by algorithm. */
+/**
+ * `sha512:…` digests grouped by algorithm. Yarn's cache checksums (`yarn-cache-checksum:10c0/…`) are grouped by
+ * cache key too: Yarn 4 re-computes them all under a new key, which is not a change of contents.
+ */
 function digests(hashes: string[]): Map<string, Set<string>> {
   const out = new Map<string, Set<string>>();
   for (const h of hashes) {
     const i = h.indexOf(":");
     if (i < 0) continue;
-    const alg = h.slice(0, i);
+    const slash = h.startsWith("yarn-cache-checksum:") ? h.indexOf("/", i) : -1;
+    const alg = slash > 0 ? h.slice(0, slash) : h.slice(0, i);
     const set = out.get(alg) ?? new Set<string>();
     set.add(h.slice(i + 1));
     out.set(alg, set);

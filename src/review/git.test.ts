@@ -185,6 +185,36 @@ describe("redFlags", () => {
     expect(flags[0]!.detail).toMatch(/a new sha512 digest beside the ones it had/);
   });
 
+  it("does not flag Yarn's checksums recomputed under a new cache key, nor Yarn's alias of the npm registry", () => {
+    const comp = (hashes: string[], resolved?: string) =>
+      ({
+        components: [
+          {
+            ecosystem: "npm",
+            name: "ms",
+            version: "2.1.3",
+            purl: "pkg:npm/ms@2.1.3",
+            direct: true,
+            hashes,
+            sources: [{ file: "yarn.lock" }],
+            ...(resolved ? { resolved } : {}),
+          },
+        ],
+      }) as never;
+    expect(redFlags(comp(["yarn-cache-checksum:8/aaaa"]), comp(["yarn-cache-checksum:10c0/bbbb"]))).toEqual(
+      [],
+    );
+    expect(
+      redFlags(comp(["yarn-cache-checksum:8/aaaa"]), comp(["yarn-cache-checksum:8/cccc"])).map((f) => f.kind),
+    ).toEqual(["integrity-changed"]);
+    expect(
+      redFlags(
+        comp([], "https://registry.yarnpkg.com/ms/-/ms-2.1.3.tgz"),
+        comp([], "https://registry.npmjs.org/ms/-/ms-2.1.3.tgz"),
+      ),
+    ).toEqual([]);
+  });
+
   it("flags a changed download host, and nothing when nothing changed", async () => {
     const flags = await flagsBetween(entry(A), entry(A, "https://evil.example/left-pad-1.3.0.tgz"));
     // a tarball from outside the registry is also a move to a URL source

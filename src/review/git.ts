@@ -11,7 +11,7 @@ import { execFileSync, spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { lstatSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { basename, dirname, join, resolve } from "node:path";
+import { basename, dirname, join, posix, resolve } from "node:path";
 import { InputError, UsageError } from "../errors.js";
 import { fileExtractorFor } from "../inventory/discover.js";
 import { CONFIG_FILE_NAMES } from "../policy/config.js";
@@ -224,7 +224,13 @@ export async function withRevisionTree<T>(
     repo,
     files.map((f) => f.blob),
   );
-  return withCopy(files, (f) => blobs.get(f.blob), use, subdir);
+  let all: Map<string, string> | undefined;
+  const other = (path: string): Buffer | undefined => {
+    all ??= new Map(treeFiles(repo, commit).map((f) => [f.path, f.blob]));
+    const blob = all.get(path);
+    return blob ? readBlobs(repo, [blob]).get(blob) : undefined;
+  };
+  return withCopy(files, (f) => blobs.get(f.blob) ?? other(f.path), use, subdir);
 }
 
 /**
@@ -255,6 +261,23 @@ export async function withWorkTree<T>(
   return withCopy(files, read, use, subdir);
 }
 
+const INCLUDE = /^\s*(?:-r|--requirement|-c|--constraint)(?:\s*=\s*|\s+)(\S+)/gm;
+
+/** Repository-relative paths a pip requirements file includes; URLs and paths that leave the repository left out. */
+function requirementIncludes(path: string, bytes: Buffer): string[] {
+  if (!/\.(txt|in|lock)$/i.test(path)) return [];
+  const dir = path.includes("/") ? path.slice(0, path.lastIndexOf("/")) : "";
+  const out: string[] = [];
+  for (const m of bytes.toString("utf8").matchAll(INCLUDE)) {
+    const ref = m[1]!;
+    if (ref.includes("://") || ref.startsWith("/")) continue;
+    const joined = posix.normalize(dir ? `${dir}/${ref}` : ref);
+    if (joined.startsWith("../") || joined === "..") continue;
+    out.push(joined);
+  }
+  return out;
+}
+
 /** Writes the files (those `read` returns bytes for) into a private temporary directory, calls `use`, removes it. */
 async function withCopy<T>(
   files: RevisionFile[],
@@ -268,7 +291,10 @@ async function withCopy<T>(
     mkdirSync(join(dir, ".git"));
     mkdirSync(join(dir, subdir), { recursive: true });
     const written: RevisionFile[] = [];
-    for (const f of files) {
+    const seen = new Set(files.map((f) => f.path));
+    const queue = [...files];
+    for (let i = 0; i < queue.length; i++) {
+      const f = queue[i]!;
       const target = resolve(dir, f.path);
       if (!target.startsWith(`${dir}/`) || f.path.split("/").includes("..")) {
         throw new InputError(f.path, "path escapes the repository");
@@ -278,6 +304,12 @@ async function withCopy<T>(
       mkdirSync(dirname(target), { recursive: true });
       writeFileSync(target, bytes);
       written.push(f);
+      // The files a requirements file includes (`-r base.txt`, `-c constraints.txt`), wherever they are.
+      for (const inc of requirementIncludes(f.path, bytes)) {
+        if (seen.has(inc) || seen.size >= MAX_FILES) continue;
+        seen.add(inc);
+        queue.push({ path: inc, blob: "" });
+      }
     }
     return await use(dir, written);
   } finally {

@@ -349,6 +349,38 @@ describe("review of a dependency change", () => {
     expect(r.verdict).toBe("pass");
   });
 
+  it("the dependency-only rule is about dependency changes: scripts, release bumps and pip-tools inputs", async () => {
+    const pkg = (extra: Record<string, unknown>) =>
+      JSON.stringify({ name: "app", version: "1.0.0", dependencies: { lodash: "^4.17.20" }, ...extra });
+    const { dir, commit } = repoWith({
+      "package.json": pkg({}),
+      "package-lock.json": lock({ lodash: "4.17.20" }, ["lodash"]),
+      "requirements.in": "flask\n",
+      "requirements.txt": "flask==2.0.0\n",
+      "src/index.js": "1\n",
+      ".depwarden.yaml": "review:\n  dependencyOnly: true\n",
+    });
+    // a code change that adds a script: no dependency changed, the rule does not apply
+    commit({ "package.json": pkg({ scripts: { test: "vitest" } }), "src/index.js": "2\n" });
+    let r = await review(dir);
+    expect(r.changedFiles).toEqual({ dependency: [], other: ["package.json", "src/index.js"] });
+    expect(r.verdict).toBe("pass");
+    // a release: the versions of package.json and the lockfile's root, and a changelog
+    commit({
+      "package.json": pkg({ version: "1.1.0", scripts: { test: "vitest" } }),
+      "package-lock.json": lock({ lodash: "4.17.20" }, ["lodash"]).replace(/"1\.0\.0"/g, '"1.1.0"'),
+      "CHANGELOG.md": "1.1.0\n",
+    });
+    r = await review(dir);
+    expect(r.dependencyOnly).toBeUndefined();
+    expect(r.verdict).toBe("pass");
+    // pip-tools: the .in file travels with its compiled requirements
+    commit({ "requirements.in": "flask>=2.0.1\n", "requirements.txt": "flask==2.0.1\n" });
+    r = await review(dir);
+    expect(r.changedFiles.dependency).toEqual(["requirements.in", "requirements.txt"]);
+    expect(r.dependencyOnly).toEqual({ violated: false, split: [] });
+  });
+
   it("requireApproval: direct changes need an approval of the head's version", async () => {
     const { dir, commit } = repoWith({
       "package-lock.json": lock({ lodash: "4.17.20", ms: "2.1.2" }, ["lodash"]),
@@ -510,6 +542,26 @@ describe("review of a dependency change", () => {
     expect((await review(dir)).changes).toEqual([]);
   });
 
+  it("reads the files a requirements file includes, wherever they are", async () => {
+    const { dir, commit } = repoWith({
+      "requirements.txt": "-c constraints.txt\n-r requirements/base.txt\nflask\n",
+      "constraints.txt": "flask==2.0.0\n",
+      "requirements/base.txt": "requests==2.31.0\n",
+      "svc/api/requirements.txt": "-r ../../requirements/common.txt\n",
+      "requirements/common.txt": "rich==13.0.0\n",
+    });
+    commit({ "requirements/base.txt": "requests==2.32.0\n", "requirements/common.txt": "rich==13.1.0\n" });
+    const r = await review(dir);
+    expect(r.inventory.errors).toEqual([]);
+    expect(r.changes.map((c) => `${c.name} ${c.from}->${c.to}`)).toEqual([
+      "requests 2.31.0->2.32.0",
+      "rich 13.0.0->13.1.0",
+    ]);
+    const api = await review(join(dir, "svc/api"), { base: "HEAD~1", head: undefined });
+    expect(api.inventory.errors).toEqual([]);
+    expect(api.changes.map((c) => `${c.name} ${c.from}->${c.to}`)).toEqual(["rich 13.0.0->13.1.0"]);
+  });
+
   it("reviews only the directory given", async () => {
     const { dir, commit } = repoWith({
       "web/package-lock.json": lock({ lodash: "4.17.20" }, ["lodash"]),
@@ -561,6 +613,12 @@ describe("review corner cases", () => {
     const { dir, commit } = repoWith({ "requirements.txt": "Requests==2.0\nDjango==4.2RC1\n" });
     commit({ "requirements.txt": "requests==2.0.0\ndjango==4.2rc1\n" });
     expect((await review(dir)).changes).toEqual([]);
+    // a pin loosened to a range is no downgrade: the pinned version went, an unpinned requirement came
+    commit({ "requirements.txt": "requests>=2.0.0\ndjango==4.2rc1\n" });
+    expect((await review(dir)).changes.map((c) => `${c.change} ${c.from}->${c.to}`)).toEqual([
+      "added null->",
+      "removed 2.0.0->null",
+    ]);
   });
 
   it("a deleted lockfile fixes nothing and downgrades nothing: its ranges are unpinned", async () => {

@@ -11,6 +11,7 @@
 import { readdirSync, readFileSync, realpathSync, statSync } from "node:fs";
 import { join, relative, resolve, sep } from "node:path";
 import ignore from "ignore";
+import { parse as parseToml } from "smol-toml";
 import { nameKey } from "../advisories/names.js";
 import type { AdvisorySource } from "../advisories/osv.js";
 import { codeFinding } from "../analysis/deep.js";
@@ -385,15 +386,25 @@ export async function reviewChange(o: ReviewOptions): Promise<ReviewReport> {
   const flags = redFlags(base, head);
   const touched =
     headId !== undefined ? changedBetween(repo, baseCommit, headId) : changedInWorkTree(repo, baseCommit);
-  // A dependency file of this review: under the path, not excluded (a test fixture's lockfile is code).
+  // A dependency file: one an extractor reads or one that steers installs (requirements.in, .npmrc …), not
+  // excluded (a test fixture's lockfile is code), and for a manifest, one whose dependency fields changed (a
+  // package.json whose scripts alone changed is code). Its other fields changed too: named for the rule below.
   const excluded = o.exclude?.length ? ignore().add(o.exclude) : undefined;
-  const reviewed = (p: string) => {
-    if (!isDependencyFile(p) || (sub && !p.startsWith(`${sub}/`))) return false;
-    return !excluded?.ignores(sub ? p.slice(sub.length + 1) : p);
+  const isExcluded = (p: string) =>
+    excluded !== undefined &&
+    (!sub ? excluded.ignores(p) : p.startsWith(`${sub}/`) && excluded.ignores(p.slice(sub.length + 1)));
+  const manifestFields = new Map<string, string[]>();
+  const isDependency = (p: string) => {
+    if (!(isDependencyFile(p) || isDependencyCompanion(p)) || isExcluded(p)) return false;
+    const m = manifestChange(repo, baseCommit, headId, p);
+    if (!m) return true;
+    if (m.other.length) manifestFields.set(p, m.other);
+    return m.dependency;
   };
+  const dependencyTouched = new Set(touched.filter(isDependency));
   const changedFiles = {
-    dependency: touched.filter(reviewed),
-    other: touched.filter((p) => !reviewed(p)),
+    dependency: touched.filter((p) => dependencyTouched.has(p)),
+    other: touched.filter((p) => !dependencyTouched.has(p)),
   };
   for (const p of touched.filter(isDecisionFile)) {
     notes.push({
@@ -685,15 +696,14 @@ export async function reviewChange(o: ReviewOptions): Promise<ReviewReport> {
   );
 
   let dependencyOnly: ReviewReport["dependencyOnly"];
-  if (policy.dependencyOnly.enabled && changedFiles.dependency.length) {
+  // The rule is about dependency changes: a release that only bumps the lockfile's own version is not one.
+  if (policy.dependencyOnly.enabled && changedFiles.dependency.length && (diff.length || flags.length)) {
     const allow = ignore().add(policy.dependencyOnly.allow);
     const split = changedFiles.other.filter((p) => !isDecisionFile(p) && !allow.ignores(p));
-    // A package.json is a dependency file only as far as its dependency fields go: a script added in the same
-    // change (a root postinstall) is code riding along.
+    // A manifest's other fields changed with its dependencies (a root postinstall): code riding along.
     for (const path of changedFiles.dependency) {
-      if (!path.endsWith("package.json") || allow.ignores(path)) continue;
-      const fields = changedManifestFields(repo, baseCommit, headId, path);
-      if (fields.length) split.push(`${path} (${fields.join(", ")})`);
+      const fields = manifestFields.get(path);
+      if (fields && !allow.ignores(path)) split.push(`${path} (${fields.join(", ")})`);
     }
     dependencyOnly = { violated: split.length > 0, split };
   }
@@ -747,36 +757,77 @@ export async function reviewChange(o: ReviewOptions): Promise<ReviewReport> {
   };
 }
 
-/** package.json fields that declare dependencies (or how they are resolved and installed). */
-const DEPENDENCY_FIELDS = new Set([
-  "dependencies",
-  "devDependencies",
-  "optionalDependencies",
-  "peerDependencies",
-  "peerDependenciesMeta",
-  "bundleDependencies",
-  "bundledDependencies",
-  "overrides",
-  "resolutions",
-  "pnpm",
-  "packageManager",
-  "engines",
-]);
+/** Manifest fields (dotted paths) that declare dependencies or how they are resolved and installed. */
+const DEPENDENCY_PATHS: Record<string, ReadonlySet<string>> = {
+  "package.json": new Set([
+    "dependencies",
+    "devDependencies",
+    "optionalDependencies",
+    "peerDependencies",
+    "peerDependenciesMeta",
+    "bundleDependencies",
+    "bundledDependencies",
+    "overrides",
+    "resolutions",
+    "pnpm",
+    "packageManager",
+    "engines",
+    "workspaces",
+  ]),
+  "pyproject.toml": new Set([
+    "project.dependencies",
+    "project.optional-dependencies",
+    "project.requires-python",
+    "dependency-groups",
+    "build-system",
+    "tool.poetry.dependencies",
+    "tool.poetry.dev-dependencies",
+    "tool.poetry.group",
+    "tool.poetry.source",
+    "tool.uv",
+    "tool.pdm.dev-dependencies",
+    "tool.pdm.resolution",
+    "tool.pdm.source",
+  ]),
+};
 
-/** The top-level fields of a package.json other than the dependency ones that differ between base and head. */
-function changedManifestFields(repo: string, base: string, head: string | undefined, path: string): string[] {
+/** Files that steer what gets installed without being read by an extractor. */
+const COMPANION =
+  /(^|\/)(requirements[^/]*\.in|[^/]*constraints[^/]*\.txt|pnpm-workspace\.yaml|\.yarnrc(\.yml)?|\.npmrc|\.pnpmfile\.c?js|pip\.conf)$/;
+
+function isDependencyCompanion(path: string): boolean {
+  return COMPANION.test(path);
+}
+
+const isPlainObject = (v: unknown): v is Record<string, unknown> =>
+  typeof v === "object" && v !== null && !Array.isArray(v);
+
+/**
+ * How a package.json or pyproject.toml changed between base and head: whether a dependency field did, and which
+ * other fields did (dotted paths, sorted). Undefined for another file, or when either side does not parse (the
+ * inventory reports a broken manifest).
+ */
+function manifestChange(
+  repo: string,
+  base: string,
+  head: string | undefined,
+  path: string,
+): { dependency: boolean; other: string[] } | undefined {
+  const kind = path.split("/").pop()!;
+  const deps = DEPENDENCY_PATHS[kind];
+  if (!deps) return undefined;
   const parse = (bytes: Buffer | undefined): Record<string, unknown> | undefined => {
     if (!bytes) return {};
     try {
-      const v = JSON.parse(bytes.toString("utf8"));
-      return v && typeof v === "object" && !Array.isArray(v) ? v : undefined;
+      const text = bytes.toString("utf8");
+      const v: unknown = kind === "package.json" ? JSON.parse(text) : parseToml(text);
+      return isPlainObject(v) ? v : undefined;
     } catch {
-      return undefined; // a broken manifest is reported by the inventory
+      return undefined;
     }
   };
-  const blobOf = (commit: string) => treeFiles(repo, commit, path).find((f) => f.path === path)?.blob;
   const read = (commit: string) => {
-    const blob = blobOf(commit);
+    const blob = treeFiles(repo, commit, path).find((f) => f.path === path)?.blob;
     return blob ? readBlobs(repo, [blob]).get(blob) : undefined;
   };
   const before = parse(read(base));
@@ -789,11 +840,24 @@ function changedManifestFields(repo: string, base: string, head: string | undefi
       after = {};
     }
   }
-  if (!before || !after) return [];
-  const keys = [...new Set([...Object.keys(before), ...Object.keys(after)])].filter(
-    (k) => !DEPENDENCY_FIELDS.has(k),
-  );
-  return keys.filter((k) => JSON.stringify(before[k]) !== JSON.stringify(after[k])).sort();
+  if (!before || !after) return undefined;
+  let dependency = false;
+  const other: string[] = [];
+  const walk = (a: unknown, b: unknown, at: string, depth: number) => {
+    if (deps.has(at)) {
+      if (JSON.stringify(a) !== JSON.stringify(b)) dependency = true;
+      return;
+    }
+    // Descend where a dependency table may be nested (tool.poetry.dependencies); compare whole below that.
+    if (depth < 3 && isPlainObject(a) && isPlainObject(b)) {
+      for (const k of [...new Set([...Object.keys(a), ...Object.keys(b)])])
+        walk(a[k], b[k], at ? `${at}.${k}` : k, depth + 1);
+      return;
+    }
+    if (JSON.stringify(a) !== JSON.stringify(b)) other.push(at);
+  };
+  walk(before, after, "", 0);
+  return { dependency, other: other.sort() };
 }
 
 function approvalFiles(side: Side, o: ReviewOptions): string[] {

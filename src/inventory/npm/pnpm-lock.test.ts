@@ -69,6 +69,28 @@ describe("lockfile 5.x", () => {
     expect(r.workspaceMembers).toEqual(["vendor/local-utils"]);
   });
 
+  it("records requiresBuild (pnpm 5–8) as an install script", async () => {
+    const r = await extract(`lockfileVersion: '6.0'
+dependencies:
+  esbuild:
+    specifier: ^0.20.2
+    version: 0.20.2
+  ms:
+    specifier: ^2.1.3
+    version: 2.1.3
+packages:
+  /esbuild@0.20.2:
+    resolution: {integrity: ${SRI}}
+    requiresBuild: true
+    dev: false
+  /ms@2.1.3:
+    resolution: {integrity: ${SRI}}
+    dev: false
+`);
+    expect(byName(r, "esbuild").installScript).toBe(true);
+    expect(byName(r, "ms").installScript).toBeUndefined();
+  });
+
   it("takes scopes from dev/optional flags and direct from the top-level blocks", async () => {
     const r = await extractFile(pnpmLockExtractor, fixture("v5.4"));
     const scopes = Object.fromEntries(r.packages.map((p) => [p.name, `${p.direct}:${p.scopes?.join("+")}`]));

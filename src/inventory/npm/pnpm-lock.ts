@@ -53,6 +53,8 @@ interface PackageEntry {
   version?: string | null;
   dev?: Flag;
   optional?: Flag;
+  /** pnpm 5–8 lockfiles: the package runs scripts at install (pnpm 9 no longer records it). */
+  requiresBuild?: Flag;
   dependencies?: DepMap;
   optionalDependencies?: DepMap;
 }
@@ -104,6 +106,7 @@ const packageSchema = z
     version: z.string().nullish(),
     dev: flagSchema,
     optional: flagSchema,
+    requiresBuild: flagSchema,
     dependencies: depMapSchema,
     optionalDependencies: depMapSchema,
   })
@@ -582,6 +585,7 @@ function read(
       if (res.integrity) pkg.hashes = [res.integrity];
       if (resolved) pkg.resolved = resolved;
       if (unpinned) pkg.unpinned = unpinned;
+      if (asFlag(entry.requiresBuild)) pkg.installScript = true;
       comp = { pkg, targets: [], unresolved: [] };
       comps.set(id, comp);
     }
