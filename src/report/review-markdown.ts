@@ -9,6 +9,7 @@
 import { ECOSYSTEMS } from "../inventory/model.js";
 import type { ReviewChange, ReviewFinding, ReviewReport } from "../review/model.js";
 import {
+  ADDED_AS,
   approveCommand,
   blockingFindings,
   findingPackage,
@@ -206,9 +207,10 @@ function changeDetails(c: ReviewChange, findings: ReviewFinding[]): string[] {
       : `${c.change}: ${mdCode(versionText(c.from ?? c.to))}`;
   out.push(`- ${mdCode(c.name)} (${c.ecosystem}), ${versions}; ${mdCode(c.purl)}`);
   out.push(
-    c.direct
+    (c.direct
       ? "- a direct dependency"
-      : `- a transitive dependency${c.via.length ? `, via ${c.via.map((p) => mdCode(purlLabel(p))).join(", ")}` : ""}`,
+      : `- a transitive dependency${c.via.length ? `, via ${c.via.map((p) => mdCode(purlLabel(p))).join(", ")}` : ""}`) +
+      (c.addedAs ? ` (${ADDED_AS[c.addedAs]})` : ""),
   );
   if (c.approval) {
     const a = c.approval;

@@ -76,6 +76,13 @@ function block(text: string, title: string): string[] {
 }
 
 describe("formatReviewTable", () => {
+  it("says what an added change of a version the repository already had is", () => {
+    const text = formatReviewTable(
+      report([change("ms", "added", null, "2.1.3", { addedAs: "now-direct" })], []),
+    );
+    expect(text).toContain("ms 2.1.3  (direct, was a transitive dependency, now declared directly)");
+  });
+
   it("shows what is compared, the changes, the findings introduced and fixed, and a verdict", () => {
     const text = formatReviewTable(failing());
     expect(text.split("\n")[0]).toBe("review origin/main (1a2b3c4) → working tree");

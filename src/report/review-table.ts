@@ -64,6 +64,12 @@ export function findingPackage(f: ReviewFinding): string {
 // ---------------------------------------------------------------------------------------------------------
 // The report
 
+/** What an `added` change of a version the repository already had means. */
+export const ADDED_AS: Record<NonNullable<ReviewChange["addedAs"]>, string> = {
+  "new-project": "already in the repository, now declared by another project too",
+  "now-direct": "was a transitive dependency, now declared directly",
+};
+
 export function formatReviewTable(report: ReviewReport, options: TableOptions = {}): string {
   const paint = (s: string, code: string | undefined) => (options.color && code ? `${code}${s}\x1b[0m` : s);
   const bold = (s: string) => paint(s, "\x1b[1m");
@@ -84,9 +90,11 @@ export function formatReviewTable(report: ReviewReport, options: TableOptions = 
     const kindWidth = Math.max(...report.changes.map((c) => c.change.length));
     const ecoWidth = Math.max(...report.changes.map((c) => c.ecosystem.length));
     for (const c of report.changes) {
-      const scope = c.direct
-        ? "direct"
-        : `transitive${c.via.length ? `, via ${c.via.map((p) => plain(purlLabel(p))).join(", ")}` : ""}`;
+      const scope =
+        (c.direct
+          ? "direct"
+          : `transitive${c.via.length ? `, via ${c.via.map((p) => plain(purlLabel(p))).join(", ")}` : ""}`) +
+        (c.addedAs ? `, ${ADDED_AS[c.addedAs]}` : "");
       const approval = !requireApproval
         ? ""
         : c.approval

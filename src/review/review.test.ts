@@ -503,7 +503,10 @@ describe("review of a dependency change", () => {
     await tar.c({ gzip: true, file: join(pkgs, "out/unrelated-1.0.0.tgz"), cwd: join(pkgs, "src/other") }, [
       "package",
     ]);
+    // a broken archive of a package the change does not bring in is not opened
+    writeFileSync(join(pkgs, "out/broken-9.9.9.tgz"), "not a tarball");
     const r = await review(dir, { packages: join(pkgs, "out") });
+    expect(r.inventory.errors).toEqual([]);
     expect(r.contents?.packages).toBe(1);
     expect(r.changes.find((c) => c.name === "evil-helper")?.inspected).toBe(true);
     const rules = r.findings

@@ -14,6 +14,7 @@ import ignore from "ignore";
 import { parse as parseToml } from "smol-toml";
 import { nameKey } from "../advisories/names.js";
 import type { AdvisorySource } from "../advisories/osv.js";
+import { distributionFromFileName } from "../analysis/code/archive.js";
 import { codeFinding } from "../analysis/deep.js";
 import type { DeepSummary, Finding } from "../analysis/finding.js";
 import { type FailOn, failsGate, findTyposquats, scanInventory, sortFindings } from "../analysis/scan.js";
@@ -1046,6 +1047,10 @@ async function inspectArchives(
     } catch {
       continue;
     }
+    // Named after a package this change does not bring in (npm pack's `name-1.2.3.tgz`, a wheel, an sdist):
+    // not opened, so an unrelated broken archive cannot make the review incomplete.
+    const named = nameFromFileName(name);
+    if (named && !components.some((c) => named(c))) continue;
     const shown = posix(relative(cwd, resolve(path))).startsWith("..")
       ? resolve(path)
       : posix(relative(cwd, resolve(path)));
@@ -1083,6 +1088,28 @@ async function inspectArchives(
       errors.push({ file: shown, message: `${e.file}: not analysed: ${e.message}` });
   }
   return { findings, warnings, errors, inspected, summary };
+}
+
+/**
+ * A test of "is this component the package this archive's file name names", or undefined when the name says
+ * nothing: `npm pack` writes `name-1.2.3.tgz` (`scope-name-1.2.3.tgz` for `@scope/name`); wheels, eggs and
+ * sdists follow their PEPs.
+ */
+function nameFromFileName(file: string): ((c: Component) => boolean) | undefined {
+  const npm = /^(.+)-(\d+\.\d+\.\d+(?:[-+][^/]*)?)\.tgz$/.exec(file);
+  if (npm) {
+    const [, name, version] = npm;
+    return (c) =>
+      c.ecosystem === "npm" && c.name.replace(/^@/, "").replace("/", "-") === name && c.version === version;
+  }
+  const kind = /\.whl$/i.test(file) ? "wheel" : /\.egg$/i.test(file) ? "wheel" : "sdist";
+  const dist = distributionFromFileName(file, kind);
+  if (!dist) return undefined;
+  return (c) =>
+    c.ecosystem === "PyPI" &&
+    nameKey("PyPI", c.name) === nameKey("PyPI", dist.name) &&
+    c.version !== null &&
+    versionsEqual("PyPI", c.version, dist.version);
 }
 
 /** 0: the review passes; 1: it fails under the policy; 2: an input could not be read (the review is incomplete). */
