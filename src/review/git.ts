@@ -249,13 +249,33 @@ export async function withWorkTree<T>(
     .sort()
     .map((path) => ({ path, blob: "" }));
   if (files.length > MAX_FILES) throw new InputError(repo, `more than ${MAX_FILES} dependency files`);
+  // A sparse checkout leaves files outside its cone out of the working tree (skip-worktree): they are not
+  // deleted, their content is the index's.
+  let sparse: Map<string, string> | undefined;
+  const skipped = (path: string): Buffer | undefined => {
+    if (!sparse) {
+      sparse = new Map();
+      const tagged = git(repo, ["ls-files", "-z", "-t", "--cached"]).split("\0");
+      const skip = new Set(tagged.filter((e) => e.startsWith("S ")).map((e) => e.slice(2)));
+      if (skip.size) {
+        for (const e of git(repo, ["ls-files", "-z", "--stage"]).split("\0")) {
+          const tab = e.indexOf("\t");
+          const path = e.slice(tab + 1);
+          const blob = e.slice(0, tab).split(" ")[1];
+          if (tab > 0 && blob && skip.has(path)) sparse.set(path, blob);
+        }
+      }
+    }
+    const blob = sparse.get(path);
+    return blob ? readBlobs(repo, [blob]).get(blob) : undefined;
+  };
   const read = (f: RevisionFile): Buffer | undefined => {
     const abs = join(repo, f.path);
     try {
-      if (!lstatSync(abs).isFile()) return undefined; // a link, or deleted from the index's view
+      if (!lstatSync(abs).isFile()) return undefined; // a link
       return readFileSync(abs);
     } catch {
-      return undefined; // deleted in the working tree
+      return skipped(f.path); // outside a sparse checkout's cone, or deleted in the working tree
     }
   };
   return withCopy(files, read, use, subdir);

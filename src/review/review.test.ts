@@ -435,6 +435,16 @@ describe("review of a dependency change", () => {
     expect((await review(dir, { base: "HEAD", head: undefined })).changes).toEqual([]);
   });
 
+  it("a sparse checkout's files outside its cone are not read as deleted", async () => {
+    const { dir } = repoWith({
+      "svc/a/requirements.txt": "flask==2.0.0\n",
+      "svc/b/requirements.txt": "rich==13.0.0\n",
+    });
+    git(dir, "sparse-checkout", "set", "svc/a");
+    expect(existsSync(join(dir, "svc/b/requirements.txt"))).toBe(false);
+    expect((await review(dir, { base: "HEAD", head: undefined })).changes).toEqual([]);
+  });
+
   it("compares with where the head branched from the base, not with the base's newer commits", async () => {
     const { dir, commit } = repoWith({ "requirements.txt": "flask==2.0.0\n" });
     git(dir, "checkout", "-q", "-b", "feature");
