@@ -35,6 +35,11 @@ export interface InventoryOptions extends DiscoverOptions {
   cwd?: string;
   /** Called with each unexpected (non-input) error, e.g. to print its stack with --debug. */
   onInternalError?: (file: string, error: unknown) => void;
+  /**
+   * A directory that files may not reach out of (`review` reads a repository's copy): a requirements file's
+   * `-r /etc/passwd` or `-r ../../x` beyond it is an error, never read.
+   */
+  confineTo?: string;
 }
 
 interface FileResult {
@@ -144,7 +149,13 @@ export async function buildInventory(paths: string[], options: InventoryOptions 
             path: input.path,
             file,
             text,
-            readText: (p) => readTextFile(p, display(p)),
+            readText: (p) => {
+              const confine = options.confineTo;
+              const abs = resolve(p);
+              if (confine && abs !== confine && !abs.startsWith(confine + sep))
+                throw new InputError(display(p), "is outside the repository: not read");
+              return readTextFile(p, display(p));
+            },
             display,
           });
         } else {

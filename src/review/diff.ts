@@ -75,6 +75,18 @@ function projectDirs(c: Component): Set<string> {
   );
 }
 
+/**
+ * Made direct by a file the base already had (a manifest that now names it), not by a file the change adds: an
+ * exported requirements.txt or an SBOM lists everything, and a project takes on nothing by committing one.
+ */
+function declaredInExistingFile(c: Component, was: Component, baseFiles: Set<string>): boolean {
+  const fresh = c.sources.filter((x) => !was.sources.some((w) => w.file === x.file));
+  const files = fresh.length ? fresh : c.sources;
+  return files.some(
+    (x) => baseFiles.has(x.file) && fileExtractorFor(join("/", x.file))?.ecosystem !== "mixed",
+  );
+}
+
 function changeOf(c: Component, kind: ChangeKind, from: string | null, to: string | null): DependencyChange {
   return { ecosystem: c.ecosystem, name: c.name, purl: c.purl, change: kind, from, to, direct: c.direct };
 }
@@ -84,6 +96,7 @@ const KIND_ORDER: Record<ChangeKind, number> = { added: 0, upgraded: 1, downgrad
 export function diffInventories(base: Inventory, head: Inventory): DependencyChange[] {
   const before = byPackage(base);
   const after = byPackage(head);
+  const baseFiles = new Set((base.files ?? []).map((f) => f.file));
   const changes: DependencyChange[] = [];
   for (const key of new Set([...before.keys(), ...after.keys()])) {
     const b = before.get(key) ?? new Map<string, Component>();
@@ -108,7 +121,7 @@ export function diffInventories(base: Inventory, head: Inventory): DependencyCha
       // Every directory of the base still has it and one more does (a move of a lockfile is not an addition).
       const spread = [...after].some((d) => !before.has(d)) && [...before].every((d) => after.has(d));
       if (spread) changes.push({ ...changeOf(c, "added", null, v), addedAs: "new-project" });
-      else if (c.direct && !was.direct)
+      else if (c.direct && !was.direct && declaredInExistingFile(c, was, baseFiles))
         changes.push({ ...changeOf(c, "added", null, v), addedAs: "now-direct" });
     }
     // A pin that became a range (or the reverse) is no upgrade: one version went, an unpinned requirement came.
@@ -173,17 +186,13 @@ function hostOf(url: string | undefined): string | undefined {
   }
 }
 
-/**
- * `sha512:…` digests grouped by algorithm. Yarn's cache checksums (`yarn-cache-checksum:10c0/…`) are grouped by
- * cache key too: Yarn 4 re-computes them all under a new key, which is not a change of contents.
- */
+/** `sha512:…` digests grouped by algorithm. */
 function digests(hashes: string[]): Map<string, Set<string>> {
   const out = new Map<string, Set<string>>();
   for (const h of hashes) {
     const i = h.indexOf(":");
     if (i < 0) continue;
-    const slash = h.startsWith("yarn-cache-checksum:") ? h.indexOf("/", i) : -1;
-    const alg = slash > 0 ? h.slice(0, slash) : h.slice(0, i);
+    const alg = h.slice(0, i);
     const set = out.get(alg) ?? new Set<string>();
     set.add(h.slice(i + 1));
     out.set(alg, set);
@@ -198,10 +207,38 @@ const NON_REGISTRY: ReadonlySet<string> = new Set(["vcs", "url", "path", "editab
  * changed (with the same algorithm, so a lockfile that merely added sha512 next to sha1 is not flagged) or a
  * download host that changed; and a dependency that moved from the registry to a git, URL or local source.
  */
+/** The cache key most of an inventory's Yarn checksums carry (`10c0` in `yarn-cache-checksum:10c0/…`). */
+function yarnCacheKey(inv: Inventory): string | undefined {
+  const counts = new Map<string, number>();
+  for (const c of inv.components)
+    for (const h of c.hashes) {
+      const m = /^yarn-cache-checksum:([^/]+)\//.exec(h);
+      if (m) counts.set(m[1]!, (counts.get(m[1]!) ?? 0) + 1);
+    }
+  let best: string | undefined;
+  for (const [k, n] of counts) if (!best || n > counts.get(best)!) best = k;
+  return best;
+}
+
+/** The download URL without what does not name the file (`#sha1` fragments, queries), its host canonical. */
+function downloadUrl(url: string | undefined): string | undefined {
+  if (!url) return undefined;
+  try {
+    const u = new URL(url);
+    return `${u.protocol}//${SAME_REGISTRY[u.host.toLowerCase()] ?? u.host.toLowerCase()}${u.pathname}`;
+  } catch {
+    return undefined;
+  }
+}
+
 export function redFlags(base: Inventory, head: Inventory): RedFlag[] {
   const before = byPackage(base);
   const after = byPackage(head);
   const flags: RedFlag[] = [];
+  // Yarn 4 re-computes every checksum under a new cache key: no change of contents, when the whole lockfile moved.
+  const keys = { base: yarnCacheKey(base), head: yarnCacheKey(head) };
+  const rekeyed = keys.base !== undefined && keys.head !== undefined && keys.base !== keys.head;
+  const keyOf = (set: Set<string>) => [...set].map((d) => d.split("/")[0]);
   for (const [key, versions] of after) {
     const old = before.get(key);
     if (!old) continue;
@@ -214,6 +251,14 @@ export function redFlags(base: Inventory, head: Inventory): RedFlag[] {
         // is an artifact the installer will now accept, whether it replaced the old one or joined it.
         for (const [alg, set] of b) {
           const prev = a.get(alg);
+          if (
+            rekeyed &&
+            prev &&
+            alg === "yarn-cache-checksum" &&
+            keyOf(prev).every((k) => k === keys.base) &&
+            keyOf(set).every((k) => k === keys.head)
+          )
+            continue;
           const fresh = prev ? [...set].filter((d) => !prev.has(d)) : [];
           if (!fresh.length) continue;
           const replaced = ![...set].some((d) => prev!.has(d));
@@ -228,8 +273,20 @@ export function redFlags(base: Inventory, head: Inventory): RedFlag[] {
           });
           break;
         }
+        // Every digest dropped: nothing checks the download any more.
+        if (a.size && !b.size) {
+          flags.push({
+            ecosystem: c.ecosystem,
+            name: c.name,
+            purl: c.purl,
+            kind: "integrity-changed",
+            detail: `${c.name}@${version} no longer records an integrity digest (it had ${[...a.keys()].join(", ")}): whatever is downloaded is installed unchecked`,
+          });
+        }
         const h1 = hostOf(was.resolved);
         const h2 = hostOf(c.resolved);
+        const u1 = downloadUrl(was.resolved);
+        const u2 = downloadUrl(c.resolved);
         // No host recorded in the base is the registry's default (uv and Poetry record only other indexes).
         if (h2 && h1 !== h2 && (h1 || !DEFAULT_HOSTS.has(h2))) {
           flags.push({
@@ -238,6 +295,15 @@ export function redFlags(base: Inventory, head: Inventory): RedFlag[] {
             purl: c.purl,
             kind: "resolved-host-changed",
             detail: `${c.name}@${version} is now downloaded from ${h2} instead of ${h1 ?? "the default registry"}`,
+          });
+        } else if (u1 && u2 && u1 !== u2) {
+          // Same host, another file (`/evil-ms/-/evil-ms-6.6.6.tgz`) or https turned http.
+          flags.push({
+            ecosystem: c.ecosystem,
+            name: c.name,
+            purl: c.purl,
+            kind: "resolved-host-changed",
+            detail: `${c.name}@${version} is now downloaded from ${u2} instead of ${u1}`,
           });
         }
       }

@@ -204,6 +204,26 @@ describe("redFlags", () => {
     expect(redFlags(comp(["yarn-cache-checksum:8/aaaa"]), comp(["yarn-cache-checksum:10c0/bbbb"]))).toEqual(
       [],
     );
+    // one entry re-keyed while the lockfile's key stays: a swap, not Yarn's re-computation
+    const entry = (name: string, hash: string) => ({
+      ecosystem: "npm",
+      name,
+      version: "1.0.0",
+      purl: `pkg:npm/${name}@1.0.0`,
+      direct: true,
+      hashes: [hash],
+      sources: [{ file: "yarn.lock" }],
+    });
+    const two = (a: string, b: string) =>
+      ({
+        components: [entry("ms", a), entry("debug", b), entry("nanoid", "yarn-cache-checksum:10c0/ffff")],
+      }) as never;
+    expect(
+      redFlags(
+        two("yarn-cache-checksum:10c0/aaaa", "yarn-cache-checksum:10c0/dddd"),
+        two("yarn-cache-checksum:10c1/eeee", "yarn-cache-checksum:10c0/dddd"),
+      ).map((f) => `${f.kind} ${f.name}`),
+    ).toEqual(["integrity-changed ms"]);
     expect(
       redFlags(comp(["yarn-cache-checksum:8/aaaa"]), comp(["yarn-cache-checksum:8/cccc"])).map((f) => f.kind),
     ).toEqual(["integrity-changed"]);

@@ -9,7 +9,15 @@
  */
 import { execFileSync, spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { lstatSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import {
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  realpathSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { basename, dirname, join, posix, resolve } from "node:path";
 import { InputError, UsageError } from "../errors.js";
@@ -85,6 +93,8 @@ export interface RevisionFile {
   path: string;
   /** Blob id. */
   blob: string;
+  /** Copied because a requirements file includes it (`-r`, `-c`). */
+  included?: boolean;
 }
 
 /** Every file of `commit` (optionally only those under `subdir`): path and blob; links and submodules left out. */
@@ -110,10 +120,7 @@ export function treeFiles(repo: string, commit: string, subdir = ""): RevisionFi
  * decision files (`.depwarden.yaml` anywhere on the way, the approvals record) review applies.
  */
 export function dependencyFiles(repo: string, commit: string, subdir = ""): RevisionFile[] {
-  const files = treeFiles(repo, commit).filter(
-    (f) =>
-      (isDependencyFile(f.path) && (!subdir || f.path.startsWith(`${subdir}/`))) || isDecisionFile(f.path),
-  );
+  const files = selectDependencyFiles(treeFiles(repo, commit), subdir);
   if (files.length > MAX_FILES) throw new InputError(commit, `more than ${MAX_FILES} dependency files`);
   return files;
 }
@@ -219,24 +226,28 @@ export async function withRevisionTree<T>(
   use: (dir: string, files: RevisionFile[]) => Promise<T>,
   subdir = "",
 ): Promise<T> {
-  const files = dependencyFiles(repo, commit, subdir);
-  const blobs = readBlobs(
-    repo,
-    files.map((f) => f.blob),
-  );
-  let all: Map<string, string> | undefined;
-  const other = (path: string): Buffer | undefined => {
-    all ??= new Map(treeFiles(repo, commit).map((f) => [f.path, f.blob]));
-    const blob = all.get(path);
-    return blob ? readBlobs(repo, [blob]).get(blob) : undefined;
+  const tree = treeFiles(repo, commit);
+  const files = selectDependencyFiles(tree, subdir);
+  if (files.length > MAX_FILES) throw new InputError(commit, `more than ${MAX_FILES} dependency files`);
+  const blobOf = new Map(tree.map((f) => [f.path, f.blob]));
+  // One `cat-file --batch` per round: the dependency files, then what they include, and so on.
+  const readAll = (paths: string[]) => {
+    const blobs = readBlobs(
+      repo,
+      paths.map((p) => blobOf.get(p)).filter((b): b is string => b !== undefined),
+    );
+    return paths.map((p) => {
+      const blob = blobOf.get(p);
+      return blob ? blobs.get(blob) : undefined;
+    });
   };
-  return withCopy(files, (f) => blobs.get(f.blob) ?? other(f.path), use, subdir);
+  return withCopy(files, readAll, use, subdir);
 }
 
 /**
  * The same for the working tree, as git sees it: the tracked files (ignored or not) and the untracked ones that
  * are not ignored, read from disk, symbolic links not followed (as in a revision), so that the two sides of a
- * review are read alike.
+ * review are read alike. Files outside a sparse checkout's cone are read from the index.
  */
 export async function withWorkTree<T>(
   repo: string,
@@ -244,13 +255,12 @@ export async function withWorkTree<T>(
   subdir = "",
 ): Promise<T> {
   const listed = git(repo, ["ls-files", "-z", "--cached", "--others", "--exclude-standard", "--deduplicate"]);
-  const files: RevisionFile[] = [...new Set(listed.split("\0").filter(Boolean))]
-    .filter((p) => (isDependencyFile(p) && (!subdir || p.startsWith(`${subdir}/`))) || isDecisionFile(p))
-    .sort()
-    .map((path) => ({ path, blob: "" }));
+  const visible = new Set(listed.split("\0").filter(Boolean));
+  const files = selectDependencyFiles(
+    [...visible].map((path) => ({ path, blob: "" })),
+    subdir,
+  );
   if (files.length > MAX_FILES) throw new InputError(repo, `more than ${MAX_FILES} dependency files`);
-  // A sparse checkout leaves files outside its cone out of the working tree (skip-worktree): they are not
-  // deleted, their content is the index's.
   let sparse: Map<string, string> | undefined;
   const skipped = (path: string): Buffer | undefined => {
     if (!sparse) {
@@ -269,28 +279,54 @@ export async function withWorkTree<T>(
     const blob = sparse.get(path);
     return blob ? readBlobs(repo, [blob]).get(blob) : undefined;
   };
-  const read = (f: RevisionFile): Buffer | undefined => {
-    const abs = join(repo, f.path);
-    try {
-      if (!lstatSync(abs).isFile()) return undefined; // a link
-      return readFileSync(abs);
-    } catch {
-      return skipped(f.path); // outside a sparse checkout's cone, or deleted in the working tree
-    }
+  // Only what git sees (not `.env`, not `.git/config`), and only through no link.
+  const read = (path: string): Buffer | undefined => {
+    if (!visible.has(path)) return undefined;
+    const bytes = readWorkTreeFile(repo, path);
+    return bytes === null ? skipped(path) : bytes;
   };
-  return withCopy(files, read, use, subdir);
+  return withCopy(files, (paths) => paths.map(read), use, subdir);
 }
 
-const INCLUDE = /^\s*(?:-r|--requirement|-c|--constraint)(?:\s*=\s*|\s+)(\S+)/gm;
+/**
+ * A file of the working tree, read only when it is a regular file reached through no symbolic link (its real
+ * path is its path in the repository); undefined when it is not; null when it does not exist.
+ */
+export function readWorkTreeFile(repo: string, path: string): Buffer | undefined | null {
+  const abs = join(repo, path);
+  let real: string;
+  try {
+    real = realpathSync(abs);
+  } catch {
+    return null; // deleted, or outside a sparse checkout's cone
+  }
+  try {
+    if (real !== join(realpathSync(repo), path) || !lstatSync(abs).isFile()) return undefined;
+    return readFileSync(abs);
+  } catch {
+    return undefined;
+  }
+}
+
+function selectDependencyFiles(files: RevisionFile[], subdir: string): RevisionFile[] {
+  return files
+    .filter(
+      (f) =>
+        (isDependencyFile(f.path) && (!subdir || f.path.startsWith(`${subdir}/`))) || isDecisionFile(f.path),
+    )
+    .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+}
+
+// pip's include options: `-r f`, `-rf`, `--requirement f`, `--requirement=f` (and `-c` / `--constraint`).
+const INCLUDE = /^\s*(?:-[rc]\s*|--(?:requirement|constraint)(?:\s*=\s*|\s+))(\S+)/gm;
 
 /** Repository-relative paths a pip requirements file includes; URLs and paths that leave the repository left out. */
-function requirementIncludes(path: string, bytes: Buffer): string[] {
-  if (!/\.(txt|in|lock)$/i.test(path)) return [];
+export function requirementIncludes(path: string, bytes: Buffer): string[] {
   const dir = path.includes("/") ? path.slice(0, path.lastIndexOf("/")) : "";
   const out: string[] = [];
   for (const m of bytes.toString("utf8").matchAll(INCLUDE)) {
-    const ref = m[1]!;
-    if (ref.includes("://") || ref.startsWith("/")) continue;
+    const ref = m[1]!.replace(/\\/g, "/");
+    if (ref.includes("://") || ref.startsWith("/") || /^[A-Za-z]:/.test(ref)) continue;
     const joined = posix.normalize(dir ? `${dir}/${ref}` : ref);
     if (joined.startsWith("../") || joined === "..") continue;
     out.push(joined);
@@ -298,10 +334,16 @@ function requirementIncludes(path: string, bytes: Buffer): string[] {
   return out;
 }
 
-/** Writes the files (those `read` returns bytes for) into a private temporary directory, calls `use`, removes it. */
+const isRequirementsFile = (path: string) => fileExtractorFor(join("/", path))?.id === "requirements";
+
+/**
+ * Writes the files (those `readAll` returns bytes for) into a private temporary directory, then the files the
+ * requirements files among them include (`-r base.txt`, `-c constraints.txt`) wherever they are in the
+ * repository, round by round; calls `use` with the directory and what was written (includes marked); removes it.
+ */
 async function withCopy<T>(
   files: RevisionFile[],
-  read: (f: RevisionFile) => Buffer | undefined,
+  readAll: (paths: string[]) => (Buffer | undefined)[],
   use: (dir: string, files: RevisionFile[]) => Promise<T>,
   subdir: string,
 ): Promise<T> {
@@ -312,24 +354,30 @@ async function withCopy<T>(
     mkdirSync(join(dir, subdir), { recursive: true });
     const written: RevisionFile[] = [];
     const seen = new Set(files.map((f) => f.path));
-    const queue = [...files];
-    for (let i = 0; i < queue.length; i++) {
-      const f = queue[i]!;
-      const target = resolve(dir, f.path);
-      if (!target.startsWith(`${dir}/`) || f.path.split("/").includes("..")) {
-        throw new InputError(f.path, "path escapes the repository");
-      }
-      const bytes = read(f);
-      if (bytes === undefined) continue;
-      mkdirSync(dirname(target), { recursive: true });
-      writeFileSync(target, bytes);
-      written.push(f);
-      // The files a requirements file includes (`-r base.txt`, `-c constraints.txt`), wherever they are.
-      for (const inc of requirementIncludes(f.path, bytes)) {
-        if (seen.has(inc) || seen.size >= MAX_FILES) continue;
-        seen.add(inc);
-        queue.push({ path: inc, blob: "" });
-      }
+    let round = files.map((f) => ({ ...f, included: false }));
+    while (round.length) {
+      const contents = readAll(round.map((f) => f.path));
+      const next: typeof round = [];
+      round.forEach((f, k) => {
+        const target = resolve(dir, f.path);
+        if (!target.startsWith(`${dir}/`) || f.path.split("/").includes("..")) {
+          throw new InputError(f.path, "path escapes the repository");
+        }
+        const bytes = contents[k];
+        if (bytes === undefined) return;
+        mkdirSync(dirname(target), { recursive: true });
+        writeFileSync(target, bytes);
+        written.push(
+          f.included ? { path: f.path, blob: f.blob, included: true } : { path: f.path, blob: f.blob },
+        );
+        if (!f.included && !isRequirementsFile(f.path)) return;
+        for (const inc of requirementIncludes(f.path, bytes)) {
+          if (seen.has(inc) || seen.size >= MAX_FILES) continue;
+          seen.add(inc);
+          next.push({ path: inc, blob: "", included: true });
+        }
+      });
+      round = next;
     }
     return await use(dir, written);
   } finally {

