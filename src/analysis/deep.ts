@@ -12,6 +12,7 @@ import type { Component, InventoryError } from "../inventory/model.js";
 import type { AcceptEntry } from "../policy/config.js";
 import { expiryInstant } from "../policy/ignores.js";
 import { acceptNames } from "../policy/package-spec.js";
+import { plural } from "../words.js";
 import type { PackageContents } from "./code/archive.js";
 import type { InspectedPackage, InspectFinding, InspectOptions } from "./code/inspect.js";
 import type { InstalledPackage } from "./code/installed.js";
@@ -95,7 +96,7 @@ export { acceptNames };
 
 /** A code finding of an installed package as a scan finding. */
 export function codeFinding(
-  pkg: InstalledPackage,
+  pkg: Pick<InstalledPackage, "ecosystem" | "name" | "version" | "purl">,
   packagePath: string,
   f: InspectFinding,
   component: Component | undefined,
@@ -130,8 +131,6 @@ export function codeFinding(
     ...(f.expiredAcceptance ? { expiredAcceptance: f.expiredAcceptance } : {}),
   };
 }
-
-const plural = (n: number, one: string, many = `${one}s`): string => `${n} ${n === 1 ? one : many}`;
 
 /** At most this many skipped entries are named per package; the rest are counted. */
 const SKIPPED_NAMED = 3;

@@ -88,6 +88,19 @@ export function projectNameOf(path: string): string {
   return basename(isFile ? dirname(abs) : abs);
 }
 
+/** How old the advisory data may be before `scan` and `review` warn: `--max-advisory-age`, else the config's, else 7 days. */
+export async function maxAdvisoryAge(
+  flag: string | undefined,
+  configured: number | undefined,
+): Promise<number> {
+  if (flag === undefined) return configured ?? 7 * 86_400_000;
+  const { parseDuration } = await import("../policy/config.js");
+  const ms = parseDuration(flag);
+  if (ms === undefined)
+    throw new UsageError(`--max-advisory-age: expected a duration such as 7d, 12h or 2w, got "${flag}"`);
+  return ms;
+}
+
 /**
  * The advisory source of `scan` and `review`: the OSV API with `--online`, else the local store (filled from the
  * bundled snapshot on first use). `label` names the store in staleness warnings.

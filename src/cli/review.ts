@@ -1,6 +1,5 @@
 import type { Command } from "commander";
 import type { FailOn } from "../analysis/scan.js";
-import { UsageError } from "../errors.js";
 import type { ReviewReport } from "../review/model.js";
 import {
   collect,
@@ -8,6 +7,7 @@ import {
   failOnOption,
   formatOption,
   type GlobalOptions,
+  maxAdvisoryAge,
   openAdvisorySource,
   warn,
 } from "./common.js";
@@ -33,8 +33,6 @@ interface Flags {
   color?: boolean;
   exclude?: string[];
 }
-
-const DEFAULT_MAX_AGE_MS = 7 * 86_400_000;
 
 export function registerReview(
   program: Command,
@@ -76,17 +74,8 @@ export function registerReview(
     .option("--no-color", "no colours in the table, even on a terminal")
     .action(async (path: string | undefined, flags: Flags) => {
       const g = global();
-      const { parseDuration } = await import("../policy/config.js");
       const { reviewChange, reviewExitCode } = await import("../review/review.js");
-      let maxAge = DEFAULT_MAX_AGE_MS;
-      if (flags.maxAdvisoryAge !== undefined) {
-        const ms = parseDuration(flags.maxAdvisoryAge);
-        if (ms === undefined)
-          throw new UsageError(
-            `--max-advisory-age: expected a duration such as 7d, 12h or 2w, got "${flags.maxAdvisoryAge}"`,
-          );
-        maxAge = ms;
-      }
+      const maxAge = await maxAdvisoryAge(flags.maxAdvisoryAge, undefined);
       const { source, label } = await openAdvisorySource(flags, g);
       let report: ReviewReport;
       try {

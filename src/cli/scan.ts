@@ -1,7 +1,6 @@
 import type { Command } from "commander";
 import type { ScanReport } from "../analysis/finding.js";
 import type { FailOn } from "../analysis/scan.js";
-import { UsageError } from "../errors.js";
 import { buildInventory } from "../inventory/inventory.js";
 import { TOOL_VERSION } from "../version.js";
 import {
@@ -12,6 +11,7 @@ import {
   type GlobalOptions,
   type InputFlags,
   inventoryOptions,
+  maxAdvisoryAge,
   openAdvisorySource,
   pathsOrCwd,
   projectNameOf,
@@ -59,12 +59,6 @@ function progressLine(g: GlobalOptions): { update: (done: number, total: number)
   };
 }
 
-function usageError(message: string): never {
-  throw new UsageError(message);
-}
-
-const DEFAULT_MAX_AGE_MS = 7 * 86_400_000;
-
 export function registerScan(program: Command, global: () => GlobalOptions, setExit: (code: number) => void) {
   addInputOptions(
     program
@@ -92,17 +86,11 @@ export function registerScan(program: Command, global: () => GlobalOptions, setE
     const g = global();
     const targets = pathsOrCwd(paths, flags);
     // Loaded here, not at start-up: the matching code (version orderings, CVSS) only when a scan runs.
-    const { loadProjectConfig, parseDuration } = await import("../policy/config.js");
+    const { loadProjectConfig } = await import("../policy/config.js");
     const { scanExitCode, scanInventory } = await import("../analysis/scan.js");
     const config = loadProjectConfig(targets, flags.config);
     const failOn: FailOn = flags.failOn ?? (config.failOn as FailOn | undefined) ?? "high";
-    const maxAge =
-      flags.maxAdvisoryAge !== undefined
-        ? (parseDuration(flags.maxAdvisoryAge) ??
-          usageError(
-            `--max-advisory-age: expected a duration such as 7d, 12h or 2w, got "${flags.maxAdvisoryAge}"`,
-          ))
-        : (config.maxAdvisoryAgeMs ?? DEFAULT_MAX_AGE_MS);
+    const maxAge = await maxAdvisoryAge(flags.maxAdvisoryAge, config.maxAdvisoryAgeMs);
     const inv = await buildInventory(targets, inventoryOptions(flags, g));
     const { source, label } = await openAdvisorySource(flags, g);
     const progress = progressLine(g);

@@ -6,7 +6,7 @@
 import { nameKey } from "../advisories/names.js";
 import type { Ecosystem } from "../inventory/model.js";
 import { parsePurl } from "../inventory/normalise.js";
-import { compareVersions } from "../versions/index.js";
+import { sameVersion } from "../versions/index.js";
 
 export function packageSpecMatches(
   spec: string,
@@ -34,11 +34,7 @@ export function packageSpecMatches(
   if (nameKey(ecosystem, name) !== nameKey(ecosystem, pkg.name)) return false;
   if (!version) return true;
   if (!pkg.version) return false;
-  try {
-    return compareVersions(ecosystem, version, pkg.version) === 0; // 2.2.02 is 2.2.2 on PyPI
-  } catch {
-    return version === pkg.version;
-  }
+  return sameVersion(ecosystem, version, pkg.version); // 2.2.02 is 2.2.2 on PyPI
 }
 
 /** An `accept` entry's `package` names this package (kept as the name `scan --deep` and its tests use). */

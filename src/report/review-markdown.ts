@@ -8,6 +8,7 @@
  */
 import { ECOSYSTEMS } from "../inventory/model.js";
 import type { ReviewChange, ReviewFinding, ReviewReport } from "../review/model.js";
+import { plural } from "../words.js";
 import {
   ADDED_AS,
   approveCommand,
@@ -15,7 +16,6 @@ import {
   findingPackage,
   fromTo,
   isApprovalFinding,
-  plural,
   purlLabel,
   versionText,
 } from "./review-table.js";

@@ -5,6 +5,7 @@
  */
 import { parsePurl } from "../inventory/normalise.js";
 import type { ReviewChange, ReviewFinding, ReviewReport } from "../review/model.js";
+import { plural } from "../words.js";
 import { codeWhere } from "./scan-markdown.js";
 import { COLORS, plain, type TableOptions } from "./scan-table.js";
 
@@ -20,8 +21,6 @@ export function isApprovalFinding(f: ReviewFinding): boolean {
 export function blockingFindings(report: ReviewReport): ReviewFinding[] {
   return report.findings.filter((f) => f.blocking && !isApprovalFinding(f));
 }
-
-export const plural = (n: number, one: string, many = `${one}s`): string => `${n} ${n === 1 ? one : many}`;
 
 /** A version as shown: `""` is a dependency without an exact version. */
 export function versionText(v: string | null): string {

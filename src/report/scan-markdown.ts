@@ -8,6 +8,7 @@ import { referenceUrl, ruleById } from "../analysis/code/rules.js";
 import type { Acceptance, Finding, FindingSeverity, ScanReport, Suppression } from "../analysis/finding.js";
 import { SEVERITIES } from "../analysis/finding.js";
 import { type FailOn, failsGate, registryUrl, sortFindings } from "../analysis/scan.js";
+import { plural } from "../words.js";
 import { plain } from "./scan-table.js";
 
 // ---------------------------------------------------------------------------------------------------------
@@ -160,8 +161,6 @@ export function mdLink(text: string, url: string): string {
 
 // ---------------------------------------------------------------------------------------------------------
 // The report
-
-const plural = (n: number, one: string, many = `${one}s`): string => `${n} ${n === 1 ? one : many}`;
 
 function verdict(report: ScanReport, failing: number): string {
   const failOn = `\`--fail-on ${report.failOn}\``;

@@ -64,7 +64,7 @@ function order(ecosystem: Ecosystem, a: string, b: string): number {
 }
 
 /** The directory of a repository-relative file (`""` at the root). */
-const dirOf = (file: string) => (file.includes("/") ? file.slice(0, file.lastIndexOf("/")) : "");
+export const dirOf = (file: string) => (file.includes("/") ? file.slice(0, file.lastIndexOf("/")) : "");
 
 /** Directories of the lockfiles and manifests that declare a component (SBOMs describe, they do not declare). */
 function projectDirs(c: Component): Set<string> {

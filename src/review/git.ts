@@ -97,11 +97,15 @@ export interface RevisionFile {
   included?: boolean;
 }
 
-/** Every file of `commit` (optionally only those under `subdir`): path and blob; links and submodules left out. */
-export function treeFiles(repo: string, commit: string, subdir = ""): RevisionFile[] {
-  const args = ["ls-tree", "-r", "-z", "--full-tree", commit];
-  if (subdir) args.push("--", subdir);
-  const out = git(repo, args);
+/** The last trees listed: a review lists the base's tree for its copy, its files touched and its manifests. */
+const listed = new Map<string, RevisionFile[]>();
+
+/** Every file of `commit`: path and blob, sorted; links and submodules left out. */
+export function treeFiles(repo: string, commit: string): RevisionFile[] {
+  const key = `${repo}\u0000${commit}`;
+  const cached = listed.get(key);
+  if (cached) return cached;
+  const out = git(repo, ["ls-tree", "-r", "-z", "--full-tree", commit]);
   const files: RevisionFile[] = [];
   for (const entry of out.split("\0")) {
     if (!entry) continue;
@@ -112,7 +116,16 @@ export function treeFiles(repo: string, commit: string, subdir = ""): RevisionFi
     if (type !== "blob" || mode === "120000" || !blob) continue; // symbolic links are not followed
     files.push({ path, blob });
   }
-  return files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  if (listed.size >= 4) listed.delete(listed.keys().next().value!);
+  listed.set(key, files);
+  return files;
+}
+
+/** One file of `commit`, or undefined when the commit has no such (regular) file. */
+export function readFileAt(repo: string, commit: string, path: string): Buffer | undefined {
+  const blob = treeFiles(repo, commit).find((f) => f.path === path)?.blob;
+  return blob ? readBlobs(repo, [blob]).get(blob) : undefined;
 }
 
 /**

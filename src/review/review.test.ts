@@ -587,6 +587,16 @@ describe("review of a dependency change", () => {
     expect(api.changes.map((c) => `${c.name} ${c.from}->${c.to}`)).toEqual(["rich 13.0.0->13.1.0"]);
   });
 
+  it("--packages must name a readable directory", async () => {
+    const { dir, commit } = repoWith({ "requirements.txt": "flask==2.0.0\n" });
+    commit({ "requirements.txt": "flask==2.0.1\n" });
+    const file = join(tmpTree({ "a.tgz": "x" }), "a.tgz");
+    await expect(review(dir, { packages: file })).rejects.toThrow(/--packages expects a directory/);
+    await expect(review(dir, { packages: join(dir, "missing") })).rejects.toThrow(
+      /cannot read the --packages directory \(ENOENT\)/,
+    );
+  });
+
   it("reviews only the directory given", async () => {
     const { dir, commit } = repoWith({
       "web/package-lock.json": lock({ lodash: "4.17.20" }, ["lodash"]),

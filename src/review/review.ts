@@ -17,7 +17,14 @@ import type { AdvisorySource } from "../advisories/osv.js";
 import { distributionFromFileName } from "../analysis/code/archive.js";
 import { codeFinding } from "../analysis/deep.js";
 import type { DeepSummary, Finding } from "../analysis/finding.js";
-import { type FailOn, failsGate, findTyposquats, scanInventory, sortFindings } from "../analysis/scan.js";
+import {
+  displayPath,
+  type FailOn,
+  failsGate,
+  findTyposquats,
+  scanInventory,
+  sortFindings,
+} from "../analysis/scan.js";
 import { InputError } from "../errors.js";
 import { fileExtractorFor } from "../inventory/discover.js";
 import { buildInventory } from "../inventory/inventory.js";
@@ -30,9 +37,10 @@ import {
   resolveReviewPolicy,
 } from "../policy/config.js";
 import { applyIgnores, expiryInstant } from "../policy/ignores.js";
-import { packagePatternMatches } from "../policy/package-spec.js";
-import { compareVersions } from "../versions/index.js";
-import { type DependencyChange, diffInventories, type RedFlag, redFlags } from "./diff.js";
+import { packagePatternMatches, packageSpecMatches } from "../policy/package-spec.js";
+import { sameVersion } from "../versions/index.js";
+import { plural } from "../words.js";
+import { type DependencyChange, diffInventories, dirOf, type RedFlag, redFlags } from "./diff.js";
 import {
   APPROVALS_PATH,
   changedBetween,
@@ -41,11 +49,10 @@ import {
   isDecisionFile,
   isDependencyFile,
   mergeBase,
-  readBlobs,
+  readFileAt,
   readWorkTreeFile,
   repositoryRoot,
   resolveRevision,
-  treeFiles,
   withRevisionTree,
   withWorkTree,
 } from "./git.js";
@@ -127,7 +134,7 @@ async function readSide(
     ...(o.exclude?.length ? { exclude: o.exclude } : {}),
     ...(o.onInternalError ? { onInternalError: o.onInternalError } : {}),
   });
-  inv.errors = relabel(inv.errors, label);
+  // Errors keep the copy's paths until broken files are set aside (by path); the report labels them.
   inv.warnings = relabel(inv.warnings, label);
   const display = (abs: string) => {
     const rel = posix(relative(root, abs));
@@ -156,9 +163,6 @@ async function readSide(
   return { inventory: inv, ...(config ? { config } : {}), approvals };
 }
 
-/** The directory of a repository-relative file (`""` at the root). */
-const dirOf = (file: string) => (file.includes("/") ? file.slice(0, file.lastIndexOf("/")) : "");
-
 /** `npm ` for a file the npm extractors read; empty for a mixed one (an SBOM). */
 function ecosystemLabel(file: string): string {
   const eco = fileExtractorFor(join("/", file))?.ecosystem;
@@ -173,15 +177,11 @@ function ecosystemLabel(file: string): string {
 function setAsideBroken(
   base: Inventory,
   head: Inventory,
-  baseErrors: InventoryError[],
-  headErrors: InventoryError[],
   labels: { base: string; head: string | undefined },
   notes: InventoryError[],
 ): void {
-  const strip = (file: string, label: string | undefined) =>
-    label && file.startsWith(`${label}:`) ? file.slice(label.length + 1) : file;
-  const headBroken = new Set(headErrors.map((e) => strip(e.file, labels.head)));
-  const baseBroken = new Set(baseErrors.map((e) => strip(e.file, labels.base)));
+  const headBroken = new Set(head.errors.map((e) => e.file));
+  const baseBroken = new Set(base.errors.map((e) => e.file));
   for (const file of [...baseBroken].sort()) {
     notes.push({
       file: `${labels.base}:${file}`,
@@ -287,14 +287,6 @@ function viaOf(changes: DependencyChange[], base: Inventory, head: Inventory): s
   });
 }
 
-function versionsEqual(ecosystem: Ecosystem, a: string, b: string): boolean {
-  try {
-    return compareVersions(ecosystem, a, b) === 0;
-  } catch {
-    return a === b;
-  }
-}
-
 /** A finding of a review policy check on a component of the head (or the base, for removals). */
 function policyFinding(
   c: Component,
@@ -328,8 +320,6 @@ function quietIgnores(source: IgnoreSource): IgnoreSource {
 }
 
 const ARCHIVE = /\.(?:tgz|tar\.gz|tar|whl|egg|zip)$/i;
-
-const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
 
 export async function reviewChange(o: ReviewOptions): Promise<ReviewReport> {
   const now = o.now ?? new Date();
@@ -389,9 +379,9 @@ export async function reviewChange(o: ReviewOptions): Promise<ReviewReport> {
   if (o.failOn) policy.failOn = o.failOn;
   const base = baseSide.inventory;
   const head = headSide.inventory;
-  const baseErrors = base.errors;
-  const headErrors = head.errors;
-  setAsideBroken(base, head, baseErrors, headErrors, labels, notes);
+  setAsideBroken(base, head, labels, notes);
+  const baseErrors = relabel(base.errors, labels.base);
+  const headErrors = relabel(head.errors, labels.head);
 
   // ---- what changed
   const diff = diffInventories(base, head);
@@ -475,11 +465,7 @@ export async function reviewChange(o: ReviewOptions): Promise<ReviewReport> {
   for (const a of headSide.approvals) {
     if (a.expires && expiryInstant(a.expires) < now.getTime()) {
       const changed = diff.some(
-        (c) =>
-          c.change !== "removed" &&
-          c.to &&
-          packagePatternMatches(a.purl.replace(/@[^@/]*$/, ""), c) &&
-          versionsEqual(c.ecosystem, c.to, a.purl.slice(a.purl.lastIndexOf("@") + 1)),
+        (c) => c.change !== "removed" && c.to && packageSpecMatches(a.purl, { ...c, version: c.to }),
       );
       if (changed)
         notes.push({
@@ -727,13 +713,12 @@ export async function reviewChange(o: ReviewOptions): Promise<ReviewReport> {
   );
 
   let dependencyOnly: ReviewReport["dependencyOnly"];
-  // The rule is about dependency changes: a release that only bumps the lockfile's own version is not one.
   // It applies when dependencies changed: versions or sources, a manifest's dependency fields, install settings
   // or included requirement files (a lockfile whose own version alone was bumped by a release is not that).
   const dependencyEdit =
     diff.length > 0 ||
     flags.length > 0 ||
-    changedFiles.dependency.some((p) => !isDependencyFile(p) || manifestFields.has(p) || isManifest(p));
+    changedFiles.dependency.some((p) => !isDependencyFile(p) || isManifest(p));
   if (policy.dependencyOnly.enabled && changedFiles.dependency.length && dependencyEdit) {
     const allow = ignore().add(policy.dependencyOnly.allow);
     const split = changedFiles.other.filter((p) => !isDecisionFile(p) && !allow.ignores(p));
@@ -872,12 +857,8 @@ function manifestChange(
       return undefined;
     }
   };
-  const read = (commit: string) => {
-    const blob = treeFiles(repo, commit, path).find((f) => f.path === path)?.blob;
-    return blob ? readBlobs(repo, [blob]).get(blob) : undefined;
-  };
-  const was = read(base);
-  const now = head !== undefined ? read(head) : (readWorkTreeFile(repo, path) ?? undefined);
+  const was = readFileAt(repo, base, path);
+  const now = head !== undefined ? readFileAt(repo, head, path) : (readWorkTreeFile(repo, path) ?? undefined);
   // A manifest added or deleted is a project's dependencies coming or going: a dependency file, nothing to split.
   if (!was || !now) return { dependency: true, other: [] };
   const before = parse(was);
@@ -1095,9 +1076,7 @@ async function inspectArchives(
     // not opened, so an unrelated broken archive cannot make the review incomplete.
     const named = nameFromFileName(name);
     if (named && !components.some((c) => named(c))) continue;
-    const shown = posix(relative(cwd, resolve(path))).startsWith("..")
-      ? resolve(path)
-      : posix(relative(cwd, resolve(path)));
+    const shown = displayPath(path, cwd);
     let contents: Awaited<ReturnType<typeof readPackage>>;
     try {
       contents = await readPackage(path);
@@ -1116,7 +1095,7 @@ async function inspectArchives(
         x.ecosystem === ecosystem &&
         nameKey(ecosystem, x.name) === nameKey(ecosystem, pkgName) &&
         x.version !== null &&
-        versionsEqual(ecosystem, x.version, version),
+        sameVersion(ecosystem, x.version, version),
     );
     if (!c) continue; // not a package this change brings in
     const result = await inspectContents(contents, { accepts, now });
@@ -1126,7 +1105,7 @@ async function inspectArchives(
     summary.sourceBytes += result.sourceBytes;
     inspected.push(c.purl);
     const pkg = { ecosystem: c.ecosystem, name: c.name, version: c.version!, purl: c.purl };
-    for (const f of result.findings) findings.push(codeFinding(pkg as never, shown, f, c));
+    for (const f of result.findings) findings.push(codeFinding(pkg, shown, f, c));
     for (const s of result.skipped) warnings.push({ file: shown, message: `${s.path}: ${s.reason}` });
     for (const e of result.errors)
       errors.push({ file: shown, message: `${e.file}: not analysed: ${e.message}` });
@@ -1155,7 +1134,7 @@ function nameFromFileName(file: string): ((c: Component) => boolean) | undefined
       c.ecosystem === "PyPI" &&
       nameKey("PyPI", c.name) === nameKey("PyPI", dist.name) &&
       c.version !== null &&
-      versionsEqual("PyPI", c.version, dist.version));
+      sameVersion("PyPI", c.version, dist.version));
 }
 
 /** 0: the review passes; 1: it fails under the policy; 2: an input could not be read (the review is incomplete). */

@@ -102,6 +102,18 @@ export function versionOrder(
   return ordering(ecosystem, rangeType);
 }
 
+/**
+ * Are two versions of `ecosystem` the same version (PyPI `2.2.02` is `2.2.2`)? Versions the ecosystem cannot parse
+ * are the same only as text.
+ */
+export function sameVersion(ecosystem: Ecosystem, a: string, b: string): boolean {
+  try {
+    return compareVersions(ecosystem, a, b) === 0;
+  } catch {
+    return a === b;
+  }
+}
+
 /** Orders two versions of `ecosystem` (e.g. to sort fix versions); throws UnparsableVersionError. */
 export function compareVersions(ecosystem: Ecosystem, a: string, b: string): number {
   return ordering(ecosystem).compare(a, b);
