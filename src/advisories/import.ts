@@ -20,6 +20,7 @@ import { isAlias, isMap, isPair, isScalar, isSeq, parseDocument, type Node as Ya
 import { z } from "zod";
 import { InputError } from "../errors.js";
 import { decodeText, isRecord, parseJson, validate } from "../inventory/text.js";
+import { crc32, readCentralEntry, u64 } from "../zip.js";
 import type { OsvRecord } from "./osv.js";
 import type { AdvisoryStore, PutOutcome, SourceKind } from "./store.js";
 
@@ -291,26 +292,6 @@ interface ZipEntry {
   isLink: boolean;
 }
 
-const crc32: (data: Uint8Array) => number =
-  typeof (zlib as { crc32?: unknown }).crc32 === "function"
-    ? (data) => (zlib as unknown as { crc32(d: Uint8Array): number }).crc32(data)
-    : crc32Js;
-
-let crcTable: Int32Array | undefined;
-function crc32Js(data: Uint8Array): number {
-  if (!crcTable) {
-    crcTable = new Int32Array(256);
-    for (let n = 0; n < 256; n++) {
-      let c = n;
-      for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-      crcTable[n] = c;
-    }
-  }
-  let c = -1;
-  for (let i = 0; i < data.length; i++) c = crcTable[(c ^ data[i]!) & 0xff]! ^ (c >>> 8);
-  return (c ^ -1) >>> 0;
-}
-
 function readAt(fd: number, position: number, length: number): Buffer {
   const buf = Buffer.allocUnsafeSlow(length);
   let done = 0;
@@ -341,13 +322,6 @@ class ReadWindow {
     this.start = position;
     return this.buf.subarray(0, Math.min(length, this.buf.length));
   }
-}
-
-function u64(buf: Buffer, at: number, display: string): number {
-  const v = buf.readBigUInt64LE(at);
-  if (v > BigInt(Number.MAX_SAFE_INTEGER))
-    throw new InputError(display, "corrupt zip archive (size out of range)");
-  return Number(v);
 }
 
 /** True when the file starts like a zip archive (local header, or an empty archive's end record). */
@@ -432,7 +406,6 @@ function readCentralDirectory(fd: number, fileSize: number, display: string, lim
   }
   const cd = readAt(fd, cdOffset, cdSize);
   const entries: ZipEntry[] = [];
-  const utf8 = new TextDecoder();
   let p = 0;
   // Some writers (fflate's zipSync among them) keep only the low 16 bits of the entry count when there are
   // more than 65,535 entries and write no ZIP64 record: the central directory, whose size is exact, then holds
@@ -442,42 +415,18 @@ function readCentralDirectory(fd: number, fileSize: number, display: string, lim
     if (entries.length >= limits.maxEntries) {
       throw new InputError(display, `zip archive has too many entries (more than ${limits.maxEntries})`);
     }
-    if (p + 46 > cd.length || cd.readUInt32LE(p) !== 0x02014b50) {
-      throw new InputError(display, "corrupt zip archive (bad central directory entry)");
-    }
-    const madeBy = cd.readUInt16LE(p + 4);
-    const flags = cd.readUInt16LE(p + 8);
-    const method = cd.readUInt16LE(p + 10);
-    const crc = cd.readUInt32LE(p + 16);
-    let compressedSize = cd.readUInt32LE(p + 20);
-    let size = cd.readUInt32LE(p + 24);
-    const nameLength = cd.readUInt16LE(p + 28);
-    const extraLength = cd.readUInt16LE(p + 30);
-    const commentLength = cd.readUInt16LE(p + 32);
-    const externalAttributes = cd.readUInt32LE(p + 38);
-    let offset = cd.readUInt32LE(p + 42);
-    const end = p + 46 + nameLength + extraLength + commentLength;
-    if (end > cd.length) throw new InputError(display, "corrupt zip archive (bad central directory entry)");
-    const nameBytes = cd.subarray(p + 46, p + 46 + nameLength);
-    const name = flags & 0x800 ? utf8.decode(nameBytes) : nameBytes.toString("latin1");
-    // ZIP64 extended information: the 8-byte values, in this order, for the fields that overflowed.
-    for (let e = p + 46 + nameLength; e + 4 <= p + 46 + nameLength + extraLength; ) {
-      const id = cd.readUInt16LE(e);
-      const len = cd.readUInt16LE(e + 2);
-      if (id === 0x0001) {
-        let q = e + 4;
-        const take = () => {
-          const v = q + 8 <= e + 4 + len ? u64(cd, q, display) : undefined;
-          q += 8;
-          return v;
-        };
-        if (size === 0xffffffff) size = take() ?? size;
-        if (compressedSize === 0xffffffff) compressedSize = take() ?? compressedSize;
-        if (offset === 0xffffffff) offset = take() ?? offset;
-      }
-      e += 4 + len;
-    }
-    const unixMode = madeBy >> 8 === 3 ? externalAttributes >>> 16 : 0;
+    // The name as its flags say (a dump has no Info-ZIP Unicode Path names to honour).
+    const {
+      name,
+      method,
+      flags,
+      crc,
+      compressedSize,
+      size,
+      offset,
+      mode: unixMode,
+      end,
+    } = readCentralEntry(cd, p, display);
     entries.push({
       name,
       method,

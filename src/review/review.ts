@@ -8,7 +8,7 @@
  * head has none any more. Nothing read is executed; package contents are analysed only when given (`--packages`)
  * or installed (`--deep`).
  */
-import { readdirSync, readFileSync, realpathSync, statSync } from "node:fs";
+import { readdirSync, realpathSync, statSync } from "node:fs";
 import { join, relative, resolve, sep } from "node:path";
 import ignore from "ignore";
 import { parse as parseToml } from "smol-toml";
@@ -352,28 +352,17 @@ export async function reviewChange(o: ReviewOptions): Promise<ReviewReport> {
 
   // Files copied because a requirements file includes them: dependency files too.
   const included = new Set<string>();
-  const note = (files: { path: string; included?: boolean }[]) => {
-    for (const f of files) if (f.included) included.add(f.path);
-  };
-  const baseSide = await withRevisionTree(
-    repo,
-    baseCommit,
-    (tree, files) => (note(files), readSide(tree, sub, labels.base, o, { config: false, repo })),
-    sub,
-  );
+  const side =
+    (label: string | undefined, config: boolean) =>
+    (tree: string, files: { path: string; included?: boolean }[]) => {
+      for (const f of files) if (f.included) included.add(f.path);
+      return readSide(tree, sub, label, o, { config, repo });
+    };
+  const baseSide = await withRevisionTree(repo, baseCommit, side(labels.base, false), sub);
   const headSide =
     headId !== undefined
-      ? await withRevisionTree(
-          repo,
-          headId,
-          (tree, files) => (note(files), readSide(tree, sub, labels.head, o, { config: true, repo })),
-          sub,
-        )
-      : await withWorkTree(
-          repo,
-          (tree, files) => (note(files), readSide(tree, sub, undefined, o, { config: true, repo })),
-          sub,
-        );
+      ? await withRevisionTree(repo, headId, side(labels.head, true), sub)
+      : await withWorkTree(repo, side(undefined, true), sub);
   const config = headSide.config!;
   const policy: ReviewPolicy = resolveReviewPolicy(config);
   if (o.failOn) policy.failOn = o.failOn;

@@ -38,6 +38,7 @@ import * as zlib from "node:zlib";
 import { Header, Pax } from "tar";
 import { InputError } from "../../errors.js";
 import { parseHeaders } from "../../inventory/pypi/site-packages.js";
+import { crc32, readCentralEntry, u64 } from "../../zip.js";
 
 const KiB = 1024;
 const MiB = 1024 * KiB;
@@ -574,13 +575,6 @@ interface ZipEntry {
   mode: number;
 }
 
-function u64(buf: Buffer, at: number, path: string): number {
-  const v = buf.readBigUInt64LE(at);
-  if (v > BigInt(Number.MAX_SAFE_INTEGER))
-    throw new InputError(path, "corrupt zip archive (size out of range)");
-  return Number(v);
-}
-
 /** The central directory: the zip's own index (what pip and Python's zipfile read), without inflating anything. */
 function readCentralDirectory(
   path: string,
@@ -623,51 +617,13 @@ function readCentralDirectory(
   if (cdOffset + cdSize > cdLimit) throw corrupt("central directory out of bounds");
   const cd = buf.subarray(cdOffset, cdOffset + cdSize);
   const entries: ZipEntry[] = [];
-  const utf8 = new TextDecoder();
   let p = 0;
   // Some writers keep only the low 16 bits of the entry count past 65,535 entries: read the whole directory.
   while (entries.length < count || (count < 0xffff && p < cd.length)) {
     if (entries.length >= lim.maxFiles) throw overCount(path, lim);
-    if (p + 46 > cd.length || cd.readUInt32LE(p) !== 0x02014b50) throw corrupt("bad central directory entry");
-    const madeBy = cd.readUInt16LE(p + 4);
-    const flags = cd.readUInt16LE(p + 8);
-    const method = cd.readUInt16LE(p + 10);
-    const crc = cd.readUInt32LE(p + 16);
-    let compressedSize = cd.readUInt32LE(p + 20);
-    let size = cd.readUInt32LE(p + 24);
-    const nameLength = cd.readUInt16LE(p + 28);
-    const extraLength = cd.readUInt16LE(p + 30);
-    const commentLength = cd.readUInt16LE(p + 32);
-    const external = cd.readUInt32LE(p + 38);
-    let offset = cd.readUInt32LE(p + 42);
-    const end = p + 46 + nameLength + extraLength + commentLength;
-    if (end > cd.length) throw corrupt("bad central directory entry");
-    const nameBytes = cd.subarray(p + 46, p + 46 + nameLength);
-    // Without the UTF-8 flag the name is CP437; Latin-1 decodes its ASCII part the same.
-    let name = flags & 0x800 ? utf8.decode(nameBytes) : nameBytes.toString("latin1");
-    for (let e = p + 46 + nameLength; e + 4 <= p + 46 + nameLength + extraLength; ) {
-      const id = cd.readUInt16LE(e);
-      const len = cd.readUInt16LE(e + 2);
-      if (id === 0x0001) {
-        // ZIP64 extended information: 8-byte values for the fields that overflowed, in this order.
-        let q = e + 4;
-        const take = () => {
-          const v = q + 8 <= e + 4 + len ? u64(cd, q, path) : undefined;
-          q += 8;
-          return v;
-        };
-        if (size === 0xffffffff) size = take() ?? size;
-        if (compressedSize === 0xffffffff) compressedSize = take() ?? compressedSize;
-        if (offset === 0xffffffff) offset = take() ?? offset;
-      } else if (id === 0x7075 && len > 5 && cd[e + 4] === 1 && cd.readUInt32LE(e + 5) === crc32(nameBytes)) {
-        // Info-ZIP Unicode Path: Python's zipfile (3.12+, so pip) extracts under this name; so must we read it.
-        const unicode = utf8.decode(cd.subarray(e + 9, e + 4 + len));
-        if (unicode) name = unicode;
-      }
-      e += 4 + len;
-    }
-    const mode = madeBy >> 8 === 3 ? external >>> 16 : 0; // Unix attributes only when made on Unix
-    entries.push({ name, nameBytes, method, flags, crc, compressedSize, size, offset, mode });
+    const { unicodeName, end, ...entry } = readCentralEntry(cd, p, path);
+    // Info-ZIP Unicode Path: Python's zipfile (3.12+, so pip) extracts under this name; so must we read it.
+    entries.push({ ...entry, name: unicodeName ?? entry.name });
     p = end;
   }
   if (p !== cd.length) throw corrupt("the central directory does not match its entry count");
@@ -780,24 +736,6 @@ function readZipEntries(path: string, buf: Buffer, lim: ArchiveLimits): RawEntry
     raw.data = data;
   }
   return out;
-}
-
-const crc32: (data: Uint8Array) => number =
-  typeof (zlib as { crc32?: unknown }).crc32 === "function" ? (data) => zlib.crc32(data) >>> 0 : crc32Js;
-
-let crcTable: Int32Array | undefined;
-function crc32Js(data: Uint8Array): number {
-  if (!crcTable) {
-    crcTable = new Int32Array(256);
-    for (let n = 0; n < 256; n++) {
-      let c = n;
-      for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-      crcTable[n] = c;
-    }
-  }
-  let c = -1;
-  for (let i = 0; i < data.length; i++) c = crcTable[(c ^ data[i]!) & 0xff]! ^ (c >>> 8);
-  return (c ^ -1) >>> 0;
 }
 
 function assembleZip(path: string, entries: RawEntry[]): PackageContents {
