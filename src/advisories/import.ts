@@ -20,7 +20,7 @@ import { isAlias, isMap, isPair, isScalar, isSeq, parseDocument, type Node as Ya
 import { z } from "zod";
 import { InputError } from "../errors.js";
 import { decodeText, isRecord, parseJson, validate } from "../inventory/text.js";
-import { crc32, readCentralEntry, u64 } from "../zip.js";
+import { type CentralEntry, crc32, readCentralEntry, u64 } from "../zip.js";
 import type { OsvRecord } from "./osv.js";
 import type { AdvisoryStore, PutOutcome, SourceKind } from "./store.js";
 
@@ -280,14 +280,7 @@ export function decodeStored(stored: string | Uint8Array): OsvRecord {
 
 // --- zip --------------------------------------------------------------------------------------------------
 
-interface ZipEntry {
-  name: string;
-  method: number;
-  flags: number;
-  crc: number;
-  compressedSize: number;
-  size: number;
-  offset: number;
+interface ZipEntry extends Omit<CentralEntry, "end" | "unicodeName"> {
   isDirectory: boolean;
   isLink: boolean;
 }
@@ -416,27 +409,11 @@ function readCentralDirectory(fd: number, fileSize: number, display: string, lim
       throw new InputError(display, `zip archive has too many entries (more than ${limits.maxEntries})`);
     }
     // The name as its flags say (a dump has no Info-ZIP Unicode Path names to honour).
-    const {
-      name,
-      method,
-      flags,
-      crc,
-      compressedSize,
-      size,
-      offset,
-      mode: unixMode,
-      end,
-    } = readCentralEntry(cd, p, display);
+    const { end, unicodeName: _unicode, ...entry } = readCentralEntry(cd, p, display);
     entries.push({
-      name,
-      method,
-      flags,
-      crc,
-      compressedSize,
-      size,
-      offset,
-      isDirectory: name.endsWith("/") || name.endsWith("\\"),
-      isLink: (unixMode & 0o170000) === 0o120000,
+      ...entry,
+      isDirectory: entry.name.endsWith("/") || entry.name.endsWith("\\"),
+      isLink: (entry.mode & 0o170000) === 0o120000,
     });
     p = end;
   }

@@ -38,7 +38,7 @@ import * as zlib from "node:zlib";
 import { Header, Pax } from "tar";
 import { InputError } from "../../errors.js";
 import { parseHeaders } from "../../inventory/pypi/site-packages.js";
-import { crc32, readCentralEntry, u64 } from "../../zip.js";
+import { type CentralEntry, crc32, readCentralEntry, u64 } from "../../zip.js";
 
 const KiB = 1024;
 const MiB = 1024 * KiB;
@@ -563,17 +563,8 @@ function assembleTar(path: string, entries: RawEntry[]): PackageContents {
 
 // --- zip --------------------------------------------------------------------------------------------------
 
-interface ZipEntry {
-  name: string;
-  nameBytes: Buffer;
-  method: number;
-  flags: number;
-  crc: number;
-  compressedSize: number;
-  size: number;
-  offset: number;
-  mode: number;
-}
+/** An entry as the central directory records it, named by its Unicode Path when it has one. */
+type ZipEntry = Omit<CentralEntry, "end" | "unicodeName">;
 
 /** The central directory: the zip's own index (what pip and Python's zipfile read), without inflating anything. */
 function readCentralDirectory(
